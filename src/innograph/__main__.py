@@ -1,0 +1,5 @@
+import sys
+
+from innograph.cli import main
+
+sys.exit(main())

@@ -1,0 +1,32 @@
+"""Errors a user can act on, and the exit codes the command line maps them to."""
+
+from __future__ import annotations
+
+# Exit codes, as pySHACL documents them: 0 conforms, 1 does not conform, 2 could not run.
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_INPUT = 2
+
+
+class InnographError(Exception):
+    """Base class: the message is one line a user can act on."""
+
+    exit_code = EXIT_INPUT
+
+
+class InputError(InnographError):
+    """Input that cannot be read: a missing folder, a malformed file, an unknown term."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None, column: int | None = None):
+        self.path = path
+        self.line = line
+        self.column = column
+        where = ""
+        if path is not None:
+            where = path
+            if line is not None:
+                where += f":{line}"
+                if column is not None:
+                    where += f":{column}"
+            where += ": "
+        super().__init__(f"{where}{message}")

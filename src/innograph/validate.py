@@ -1,0 +1,240 @@
+"""Validate the knowledge graph: SHACL shapes, SPARQL checks and source quotes, in one report.
+
+* pySHACL runs over the union of the curated graphs (it validates a dataset one named graph at a time
+  otherwise), with the ontology and vocabularies as ``ont_graph`` so that ``sh:targetClass`` follows the
+  class hierarchy: a shape on ``ig:Organization`` applies to ministries.
+* Every ``queries/checks/*-violation.rq`` must return no rows.
+* Every ``ig:quote`` must be found, word for word, in the source article it cites.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from innograph.checks import load_checks, run_check
+from innograph.loader import KnowledgeGraph, to_rdflib
+from innograph.namespaces import DCTERMS, IG, RDF, RDFS, SH, SKOS, curie
+from innograph.report import ERROR, WARNING, Finding, Report
+
+_SEVERITY = {f"{SH}Violation": ERROR, f"{SH}Warning": WARNING, f"{SH}Info": WARNING}
+_SPACE = re.compile(r"\s+")
+
+
+class Locator:
+    """Finds, for an entity, the file that defines it, the line it starts on, and its English label."""
+
+    def __init__(self, kg: KnowledgeGraph):
+        self.kg = kg
+        self._home: dict[str, str] = {}
+        self._typed: dict[str, bool] = {}
+        type_pred = ox.NamedNode(f"{RDF}type")
+        # Prefer the graph that types the entity, then any graph where it is a subject.
+        for graph_file in kg.files:
+            for quad in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(graph_file.graph)):
+                subject = quad.subject
+                if not isinstance(subject, ox.NamedNode):
+                    continue
+                key = subject.value
+                if quad.predicate == type_pred:
+                    if key not in self._home or self._typed.get(key) is not True:
+                        self._home[key] = graph_file.graph
+                        self._typed[key] = True
+                elif key not in self._home:
+                    self._home[key] = graph_file.graph
+                    self._typed[key] = False
+
+    def __call__(self, graph: str | None, focus: str | None) -> tuple[str, int, str]:
+        home = graph or (self._home.get(focus) if focus else None)
+        graph_file = self.kg.file_of(home) if home else None
+        if graph_file is None:
+            return "", 0, self.label(focus) if focus else ""
+        shown = self.kg.project.relative(graph_file.path)
+        line = self.line_of(graph_file.path, focus) if focus else 0
+        return shown, line, self.label(focus) if focus else ""
+
+    @cache  # noqa: B019 - one locator per validation run
+    def label(self, iri: str) -> str:
+        for predicate in (f"{RDFS}label", f"{SKOS}prefLabel"):
+            for quad in self.kg.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None, None):
+                if isinstance(quad.object, ox.Literal) and quad.object.language == "en":
+                    return quad.object.value
+        return ""
+
+    @cache  # noqa: B019
+    def _lines(self, path: Path) -> list[str]:
+        try:
+            return path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return []
+
+    def line_of(self, path: Path, iri: str) -> int:
+        """The first line where the entity starts a statement (or, failing that, appears at all)."""
+        names = [f"<{iri}>", curie(iri)]
+        lines = self._lines(path)
+        for number, text in enumerate(lines, start=1):
+            if any(text.startswith(name) and text[len(name) : len(name) + 1] in ("", " ", "\t") for name in names):
+                return number
+        for number, text in enumerate(lines, start=1):
+            if any(re.search(rf"(^|[\s(\[,;]){re.escape(name)}($|[\s)\],;.])", text) for name in names):
+                return number
+        return 0
+
+
+def shacl_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
+    import pyshacl
+    from rdflib import Namespace, URIRef
+
+    sh = Namespace(SH)
+    # One plain graph holding data, ontology and vocabularies: sh:targetClass and sh:class then follow
+    # rdfs:subClassOf, and sh:node checks on concepts see their schemes. No inference is run.
+    data = to_rdflib(kg.quads("sources", "reference", "source", "ontology", "vocab"))
+    shapes = to_rdflib(kg.quads("shapes"))
+    _conforms, results, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        meta_shacl=False,
+        advanced=False,
+    )
+    findings = []
+    for result in results.subjects(URIRef(f"{RDF}type"), sh.ValidationResult):
+        focus = results.value(result, sh.focusNode)
+        path = results.value(result, sh.resultPath)
+        value = results.value(result, sh.value)
+        messages = sorted(str(m) for m in results.objects(result, sh.resultMessage))
+        shape = results.value(result, sh.sourceShape)
+        component = results.value(result, sh.sourceConstraintComponent)
+        severity = _SEVERITY.get(str(results.value(result, sh.resultSeverity)), ERROR)
+        message = _english(messages) or "does not conform"
+        if path is not None and isinstance(path, URIRef):
+            prefix = curie(str(path))
+            if value is not None and value != focus:
+                prefix += f" = {_show_value(value)}"
+            message = f"{prefix}: {message}"
+        focus_iri = str(focus) if isinstance(focus, URIRef) else None
+        file, line, label = locate(None, focus_iri)
+        shape_name = _shape_name(shapes, shape)
+        rule = f"shape {shape_name}, {curie(str(component)).replace('sh:', '')}"
+        findings.append(
+            Finding(file, line, curie(focus_iri) if focus_iri else str(focus), severity, message, rule, label)
+        )
+    return findings
+
+
+def _shape_name(shapes, shape) -> str:
+    """Name a shape for the report; an anonymous property shape by the node shape that holds it."""
+    from rdflib import Namespace, URIRef
+
+    sh = Namespace(SH)
+    if isinstance(shape, URIRef):
+        return curie(str(shape))
+    for parent in shapes.subjects(sh.property, shape):
+        if isinstance(parent, URIRef):
+            return curie(str(parent))
+    return "an anonymous shape"
+
+
+def _english(messages: list[str]) -> str:
+    return messages[0] if messages else ""
+
+
+def _show_value(value) -> str:
+    from rdflib import Literal, URIRef
+
+    if isinstance(value, URIRef):
+        return curie(str(value))
+    if isinstance(value, Literal):
+        return repr(str(value)) if value.datatype is None else f"{str(value)!r}^^{curie(str(value.datatype))}"
+    return str(value)
+
+
+def normalise_text(text: str) -> str:
+    """Compare quotes as a reader would: same characters, any run of white space as one space."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def source_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
+    """Each source record names a file that exists; each quote is found verbatim in the file it cites."""
+    findings: list[Finding] = []
+    sources_dir = kg.project.sources_dir
+    if not sources_dir.is_dir():
+        return [
+            Finding("", 0, "", WARNING, f"sources folder {sources_dir} not found: quotes were not checked", "sources")
+        ]
+    texts: dict[str, str | None] = {}
+    for row in kg.query(f"SELECT ?source ?file WHERE {{ ?source <{IG}fileName> ?file }}"):
+        path = sources_dir / row["file"].value
+        if path.is_file():
+            texts[row["source"].value] = normalise_text(path.read_text(encoding="utf-8"))
+        else:
+            texts[row["source"].value] = None
+            file, line, label = locate(None, row["source"].value)
+            findings.append(
+                Finding(
+                    file,
+                    line,
+                    curie(row["source"].value),
+                    ERROR,
+                    f"names file {row['file'].value}, which is not in {sources_dir}",
+                    "sources",
+                    label,
+                )
+            )
+    query = f"""
+        SELECT ?graph ?focus ?source ?quote WHERE {{
+            GRAPH ?graph {{ ?focus <{IG}quote> ?quote }}
+            OPTIONAL {{ ?focus <{DCTERMS}source> ?source }}
+        }}"""
+    for row in kg.query(query):
+        focus, quote, source = row["focus"].value, row["quote"].value, row["source"]
+        if source is None:
+            continue  # the shapes report a quote without a source
+        text = texts.get(source.value)
+        if source.value not in texts:
+            file, line, label = locate(row["graph"].value, focus)
+            findings.append(
+                Finding(
+                    file,
+                    line,
+                    curie(focus),
+                    ERROR,
+                    f"cites {curie(source.value)}, which is not a source article",
+                    "quotes",
+                    label,
+                )
+            )
+        elif text is not None and normalise_text(quote) not in text:
+            file, line, label = locate(row["graph"].value, focus)
+            shown = quote if len(quote) <= 80 else quote[:77] + "..."
+            findings.append(
+                Finding(
+                    file,
+                    line,
+                    curie(focus),
+                    ERROR,
+                    f"quote not found word for word in {curie(source.value)}: {shown!r}",
+                    "quotes",
+                    label,
+                )
+            )
+    return findings
+
+
+def validate(kg: KnowledgeGraph) -> Report:
+    """Run every rule over a loaded knowledge graph and gather the findings."""
+    locate = Locator(kg)
+    project = kg.project
+    checks = load_checks(project.checks_dir, lambda p: project.relative(p)) if project.checks_dir.is_dir() else []
+    findings = shacl_findings(kg, locate)
+    for check in checks:
+        findings.extend(run_check(kg, check, locate, project.relative(check.path)))
+    findings.extend(source_findings(kg, locate))
+    checked = {"triples": len(kg), "files": len(kg.files), "checks": len(checks)}
+    return Report(findings=findings, checked=checked)
