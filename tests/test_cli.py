@@ -1,0 +1,133 @@
+"""The command line: exit codes, one-line errors, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import REPO, make_project
+
+
+def run(*args: str, cwd=REPO) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "innograph", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_validate_curated_graph_exits_0():
+    result = run("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 error(s), 0 warning(s)" in result.stdout
+
+
+def test_validate_reports_violations_by_file_and_exits_1(tmp_path):
+    root, sources = make_project(tmp_path, {"kg/fixture.ttl": BROKEN_RULE})
+    result = run("validate", "--root", str(root), "--sources", str(sources))
+    assert result.returncode == 1
+    assert "kg/fixture.ttl" in result.stdout
+    assert "line 4: id:ministry-of-finance (Ministry of Finance)" in result.stdout, result.stdout
+    assert "A government body governs exactly one place (ig:jurisdiction)." in result.stdout
+
+
+def test_validate_json_is_machine_readable(tmp_path):
+    root, sources = make_project(tmp_path, {"kg/fixture.ttl": BROKEN_RULE})
+    result = run("validate", "--root", str(root), "--sources", str(sources), "--format", "json")
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False
+    assert {f["focus"] for f in report["findings"]} == {"id:ministry-of-finance"}
+
+
+def test_malformed_turtle_names_file_line_and_column(tmp_path):
+    root, sources = make_project(tmp_path, {"kg/fixture.ttl": MALFORMED})
+    result = run("validate", "--root", str(root), "--sources", str(sources))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("innograph: error: kg/fixture.ttl:5:16: malformed Turtle"), lines[0]
+    assert "malformed Turtle" in lines[0]
+
+
+def test_undeclared_prefix_is_reported_with_its_position(tmp_path):
+    root, sources = make_project(
+        tmp_path, {"kg/fixture.ttl": "@prefix id: <https://w3id.org/innograph/id/> .\nid:a foo:b id:c .\n"}
+    )
+    result = run("validate", "--root", str(root), "--sources", str(sources))
+    assert result.returncode == 2
+    assert "kg/fixture.ttl:2:" in result.stderr and "foo:" in result.stderr
+
+
+def test_not_a_project_exits_2(tmp_path):
+    result = run("validate", "--root", str(tmp_path))
+    assert result.returncode == 2
+    assert "not an innograph project" in result.stderr
+
+
+def test_broken_check_query_names_its_file(tmp_path):
+    root, sources = make_project(tmp_path, {"kg/fixture.ttl": VALID, "queries/checks/oops-violation.rq": BAD_CHECK})
+    result = run("validate", "--root", str(root), "--sources", str(sources))
+    assert result.returncode == 2
+    assert "queries/checks/oops-violation.rq" in result.stderr
+    assert "not valid SPARQL" in result.stderr
+
+
+def test_missing_sources_folder_is_a_warning_and_strict_fails(tmp_path):
+    root, _ = make_project(tmp_path, {"kg/fixture.ttl": VALID})
+    missing = tmp_path / "nowhere"
+    assert run("validate", "--root", str(root), "--sources", str(missing)).returncode == 0
+    strict = run("validate", "--root", str(root), "--sources", str(missing), "--strict")
+    assert strict.returncode == 1
+    assert "quotes were not checked" in strict.stdout
+
+
+def test_stats_counts_every_source_graph():
+    result = run("stats", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    files = {row["file"] for row in stats["by_file"]}
+    for stem in (
+        "000_ca962a35b1daecb9",
+        "001_c659c60924322da7",
+        "002_ca7fe2266fdc993a",
+        "003_75882ef34e9256a3",
+        "004_5f4bcf8e5a1728d6",
+    ):
+        assert f"kg/{stem}.ttl" in files
+    per_file = {row["file"]: row for row in stats["by_file"]}
+    assert per_file["kg/000_ca962a35b1daecb9.ttl"]["targets"] == 2
+    classes = {row["class"]: row["entities"] for row in stats["by_class"]}
+    assert classes["ig:Ministry"] == 4
+    text = run("stats")
+    assert "Entities by class" in text.stdout and "kg/003_75882ef34e9256a3.ttl" in text.stdout
+
+
+def test_build_writes_the_dataset(tmp_path):
+    out = tmp_path / "out" / "graph.nq"
+    result = run("build", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(path=str(out), format=ox.RdfFormat.N_QUADS)
+    graphs = {g.value for g in store.named_graphs()}
+    assert "https://w3id.org/innograph/graph/003_75882ef34e9256a3" in graphs
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")], "temporary file left behind"
+
+
+def test_build_writes_nothing_when_the_graph_is_invalid(tmp_path):
+    root, sources = make_project(tmp_path, {"kg/fixture.ttl": BROKEN_RULE})
+    out = tmp_path / "graph.trig"
+    result = run("build", "--root", str(root), "--sources", str(sources), "--out", str(out))
+    assert result.returncode == 1
+    assert not out.exists()
+    assert "nothing was written" in result.stderr
+
+
+PREFIXES = """@prefix id: <https://w3id.org/innograph/id/> .
+@prefix ig: <https://w3id.org/innograph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+VALID = PREFIXES + 'id:ningbo a ig:City ; rdfs:label "Ningbo"@en .\n'
+BROKEN_RULE = PREFIXES + 'id:ministry-of-finance a ig:Ministry ;\n    rdfs:label "Ministry of Finance"@en .\n'
+MALFORMED = PREFIXES + 'id:ningbo a ig:City ;\n    rdfs:label "Ningbo@en .\n'
+BAD_CHECK = "# title: oops\n# severity: error\n# message: oops\nSELECT ?focus WHERE { ?focus ?p }\n"
