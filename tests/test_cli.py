@@ -131,3 +131,14 @@ VALID = PREFIXES + 'id:ningbo a ig:City ; rdfs:label "Ningbo"@en .\n'
 BROKEN_RULE = PREFIXES + 'id:ministry-of-finance a ig:Ministry ;\n    rdfs:label "Ministry of Finance"@en .\n'
 MALFORMED = PREFIXES + 'id:ningbo a ig:City ;\n    rdfs:label "Ningbo@en .\n'
 BAD_CHECK = "# title: oops\n# severity: error\n# message: oops\nSELECT ?focus WHERE { ?focus ?p }\n"
+
+
+def test_light_commands_do_not_import_heavy_libraries():
+    code = (
+        "import sys; from innograph.cli import main; import innograph; "
+        "main(['stats', '--format', 'json']); "
+        "print(sorted(m for m in ('pyshacl', 'rdflib', 'networkx', 'pyvis') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
