@@ -27,6 +27,19 @@ src:fixture a ig:SourceArticle ;
 DEFAULT_TEXT = "Ningbo R&D expenditures accounted for nearly 2.8% of GDP in 2019."
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--regen",
+        action="store_true",
+        help="rewrite the expected query answers in tests/answers/ from the current graph (review the diff!)",
+    )
+
+
+@pytest.fixture(scope="session")
+def regen(request) -> bool:
+    return bool(request.config.getoption("--regen"))
+
+
 @pytest.fixture(scope="session")
 def curated() -> KnowledgeGraph:
     return load(REPO)

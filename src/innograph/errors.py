@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # Exit codes, as pySHACL documents them: 0 conforms, 1 does not conform, 2 could not run.
 EXIT_OK = 0
-EXIT_VIOLATIONS = 1
+EXIT_VIOLATIONS = 1  # also: a user error (unknown query or parameter)
 EXIT_INPUT = 2
 
 
@@ -30,3 +30,15 @@ class InputError(InnographError):
                     where += f":{column}"
             where += ": "
         super().__init__(f"{where}{message}")
+
+
+class UsageError(InnographError):
+    """A request the user can correct: an unknown query or parameter, a value of the wrong kind."""
+
+    exit_code = EXIT_VIOLATIONS
+
+
+class EndpointError(InnographError):
+    """A remote SPARQL endpoint that cannot be reached, times out or fails."""
+
+    exit_code = EXIT_INPUT

@@ -1,0 +1,97 @@
+"""Run a catalogue query (or the user's own) on an engine, with parameters bound safely.
+
+from innograph.loader import load
+from innograph.query import run_query
+from innograph.catalog import resolve
+
+kg = load()
+table = run_query(resolve("targets-by-place", kg.project.queries_dir), OxigraphEngine(kg), {"place": "ningbo"})
+"""
+
+from __future__ import annotations
+
+import re
+
+from innograph.catalog import Query
+from innograph.engines import second_opinion, syntax_error
+from innograph.errors import UsageError
+from innograph.namespaces import PREFIXES
+from innograph.params import bind, parse_value, query_form, sparql_term
+from innograph.results import Table, Term
+
+
+def with_prefixes(text: str) -> tuple[str, int]:
+    """Declare the project's prefixes a query uses without declaring; returns the text and how many lines
+    were added in front (so that error positions can be given in the user's own line numbers)."""
+    declared = {m.group(1) for m in re.finditer(r"(?im)^\s*PREFIX\s+([\w-]*)\s*:", text)}
+    missing = [p for p in PREFIXES if p not in declared and re.search(rf"(?<![\w<#/:-]){re.escape(p)}:", text)]
+    if not missing:
+        return text, 0
+    head = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing)
+    return head + text, len(missing)
+
+
+def label_lookup(engine):
+    """Find entities by label, in any language, case-insensitively, through the same engine."""
+
+    def lookup(text: str) -> list[str]:
+        needle = sparql_term(Term("literal", text.lower()))
+        sparql = f"""SELECT DISTINCT ?e WHERE {{
+            ?e <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel> ?l .
+            FILTER (LCASE(STR(?l)) = {needle}) }}"""
+        table = engine.run(sparql)
+        return [row["e"].value for row in table.rows if "e" in row and row["e"].type == "uri"]
+
+    return lookup
+
+
+def resolve_params(query: Query, given: dict[str, str], engine, lang: str | None = None) -> dict[str, Term]:
+    """Check the given parameters against the query's, fill in defaults, and parse each value."""
+    known = {p.name for p in query.params}
+    unknown = sorted(set(given) - known)
+    takes = ", ".join(p.describe() for p in query.params) or "no parameters"
+    if unknown:
+        raise UsageError(f"query {query.name} has no parameter {', '.join(unknown)}; it takes: {takes}")
+    values: dict[str, Term] = {}
+    lookup = label_lookup(engine)
+    for param in query.params:
+        raw = given.get(param.name)
+        if raw is None and param.kind == "lang" and lang is not None:
+            raw = lang
+        if raw is None:
+            raw = param.default
+        if raw is None:
+            raise UsageError(f"query {query.name} needs --param {param.name}=VALUE; it takes: {takes}")
+        values[param.name] = parse_value(param.kind, raw, param.name, lookup)
+    return values
+
+
+def run_query(query: Query, engine, given: dict[str, str] | None = None, lang: str | None = None) -> Table | bytes:
+    """Bind parameters, run, and turn syntax errors into ``file:line:column`` messages."""
+    form = query_form(query.text)
+    if form == "UPDATE":
+        raise UsageError(
+            f"{query.name}: updates are not run by 'innograph query'; only SELECT, ASK, CONSTRUCT, DESCRIBE"
+        )
+    values = resolve_params(query, given or {}, engine, lang)
+    text, added = with_prefixes(query.text)
+    shown = str(query.path) if query.path else query.name
+    try:
+        bound = bind(text, values)
+        return engine.run(bound)
+    except (SyntaxError, UsageError) as error:
+        if isinstance(error, UsageError) and "WHERE group" not in str(error):
+            raise
+        errors = [e for e in (_syntax_error_of(engine, text), second_opinion(text)) if e is not None]
+        raise syntax_error(errors or [error], shown, added) from None
+
+
+def _syntax_error_of(engine, text: str) -> Exception | None:
+    """The engine's syntax error on the text as written (before binding), for positions in the user's terms."""
+    try:
+        engine.run(text)
+    except SyntaxError as error:
+        return error
+    except Exception:
+        return None
+    return None
