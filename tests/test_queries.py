@@ -387,4 +387,6 @@ def test_catalogue_uses_only_declared_ontology_terms(curated):
     for query in QUERIES.values():
         body = "\n".join(line for line in query.text.splitlines() if not line.lstrip().startswith("#"))
         for local in re.findall(r"(?<![\w<])ig:([A-Za-z]\w*)", body):
-            assert f"https://w3id.org/innograph/ontology#{local}" in declared, f"{query.name} uses undeclared ig:{local}"
+            assert f"https://w3id.org/innograph/ontology#{local}" in declared, (
+                f"{query.name} uses undeclared ig:{local}"
+            )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from innograph.atomic import atomic_path
 from innograph.loader import KnowledgeGraph
 
 FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
@@ -18,13 +17,6 @@ def write_dataset(kg: KnowledgeGraph, out: Path) -> Path:
     rdf_format = FORMATS.get(out.suffix)
     if rdf_format is None:
         raise ValueError(f"{out}: unknown dataset format; use one of {', '.join(FORMATS)}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            kg.store.dump(stream, format=rdf_format)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_path(out) as temporary, open(temporary, "wb") as stream:
+        kg.store.dump(stream, format=rdf_format)
     return out

@@ -56,6 +56,9 @@ def cmd_build(args) -> int:
         return EXIT_VIOLATIONS
     out = write_dataset(kg, Path(args.out))
     print(f"{len(kg)} triples in {len(kg.files)} named graphs validated and written to {out}")
+    if not args.no_views:
+        for line in write_all_views(kg, Path(args.views)):
+            print(f"view: {line}")
     if report.warnings:
         print(f"{len(report.warnings)} warning(s): run 'innograph validate' to see them")
     return EXIT_OK
@@ -133,6 +136,122 @@ def cmd_query(args) -> int:
     return EXIT_OK
 
 
+def _families(text: str | None) -> tuple[str, ...] | None:
+    if not text:
+        return None
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _spec_from_args(args, kg):
+    from innograph.network import DEFAULT_FAMILIES
+    from innograph.views import ViewSpec, load_specs
+
+    if getattr(args, "name", None):
+        specs = load_specs(kg.project.root / "viz")
+        if args.name not in specs:
+            from innograph.catalog import close_matches
+            from innograph.errors import UsageError
+
+            near = close_matches(args.name, list(specs))
+            hint = f"; did you mean {', '.join(near)}?" if near else f"; views: {', '.join(specs)}"
+            raise UsageError(f"no view named {args.name!r} in viz/views.toml{hint}")
+        return specs[args.name]
+    only = _families(args.only) or DEFAULT_FAMILIES
+    title_parts = []
+    if args.focus:
+        title_parts.append(f"within {args.depth} link(s) of {args.focus}")
+    if args.source:
+        title_parts.append(f"as told by {args.source}")
+    if args.query:
+        title_parts.append(f"from query {args.query}")
+    if args.only:
+        title_parts.append(f"({', '.join(only)})")
+    return ViewSpec(
+        name="custom",
+        title="innograph: " + (" ".join(title_parts) if title_parts else "the whole graph"),
+        only=only,
+        statements=args.statements,
+        focus=args.focus,
+        depth=args.depth,
+        source=args.source,
+        query=args.query,
+        params=_parse_params(args.param),
+    )
+
+
+def cmd_view(args) -> int:
+    from innograph.view import load_style, render, write_html
+    from innograph.views import build_network
+
+    kg = _load(args)
+    style = load_style(kg.project.root / "viz")
+    spec = _spec_from_args(args, kg)
+    graph = build_network(kg, spec)
+    out = Path(args.out) if args.out else kg.project.root / "views" / f"{spec.name}.html"
+    write_html(render(graph, spec.title, style), out)
+    print(f"{out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    return EXIT_OK
+
+
+def write_all_views(kg, out_dir: Path) -> list[str]:
+    from innograph.view import load_style, render, write_html
+    from innograph.views import build_network, load_specs
+
+    style = load_style(kg.project.root / "viz")
+    written = []
+    for spec in load_specs(kg.project.root / "viz").values():
+        graph = build_network(kg, spec)
+        path = write_html(render(graph, spec.title, style), out_dir / f"{spec.name}.html")
+        written.append(f"{path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)")
+    return written
+
+
+def cmd_analyze(args) -> int:
+    from innograph.analyze import analyze, export
+    from innograph.views import build_network
+
+    kg = _load(args)
+    graph = build_network(kg, _spec_from_args(args, kg))
+    for target in (args.graphml, args.gexf):
+        if target:
+            export(graph, Path(target))
+            print(f"wrote {target}", file=sys.stderr)
+    result = analyze(graph, top=args.top)
+    print(result.to_json() if args.format == "json" else result.to_text())
+    return EXIT_OK
+
+
+def cmd_path(args) -> int:
+    import json
+
+    from innograph.analyze import explain, shortest_path
+    from innograph.errors import UsageError
+    from innograph.views import build_network, resolve_entity
+
+    kg = _load(args)
+    graph = build_network(kg, _spec_from_args(args, kg))
+    start, end = resolve_entity(kg, args.start), resolve_entity(kg, args.end)
+    try:
+        steps = shortest_path(graph, start, end)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if args.format == "json":
+        print(json.dumps([s.__dict__ for s in steps], ensure_ascii=False, indent=2))
+    else:
+        print(explain(graph, steps))
+    return EXIT_OK
+
+
+def _add_network_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--only", metavar="FAMILIES", help="class families, comma-separated: actors,places,...")
+    parser.add_argument("--statements", action="store_true", help="include targets and reported figures as nodes")
+    parser.add_argument("--focus", metavar="ENTITY", help="only what lies within --depth links of this entity")
+    parser.add_argument("--depth", type=int, default=1, help="links from --focus (default 1)")
+    parser.add_argument("--source", metavar="FILE", help="only what one source article says (file name or stem)")
+    parser.add_argument("--query", metavar="NAME", help="only the statements a CONSTRUCT (or ?s ?p ?o SELECT) returns")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="parameter for --query")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="innograph",
@@ -157,6 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_project_options(build)
     build.add_argument("--out", default="build/innograph.trig", help="output file, .trig or .nq (default: %(default)s)")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument("--views", default="views", help="folder for the views of viz/views.toml (default: %(default)s)")
+    build.add_argument("--no-views", action="store_true", help="write the dataset only")
     build.set_defaults(run=cmd_build)
 
     queries = commands.add_parser("queries", help="list the query catalogue: name, title, parameters")
@@ -180,6 +301,32 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--endpoint", metavar="URL", help="send the query to this SPARQL 1.1 endpoint instead")
     query.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for an endpoint (default 10)")
     query.set_defaults(run=cmd_query)
+
+    view = commands.add_parser("view", help="write an interactive network view: one HTML file that opens offline")
+    _add_project_options(view)
+    view.add_argument("--name", help="a view defined in viz/views.toml")
+    _add_network_options(view)
+    view.add_argument("--out", metavar="FILE", help="output file (default: views/NAME.html)")
+    view.set_defaults(run=cmd_view)
+
+    analyze = commands.add_parser("analyze", help="central actors, communities and brokers; GraphML/GEXF export")
+    _add_project_options(analyze)
+    analyze.add_argument("--name", help="analyse the network of a view defined in viz/views.toml")
+    _add_network_options(analyze)
+    analyze.add_argument("--top", type=int, default=10, help="rows per list (default 10)")
+    analyze.add_argument("--format", choices=("table", "json"), default="table")
+    analyze.add_argument("--graphml", metavar="FILE", help="also write the network as GraphML")
+    analyze.add_argument("--gexf", metavar="FILE", help="also write the network as GEXF")
+    analyze.set_defaults(run=cmd_analyze)
+
+    path = commands.add_parser("path", help="the shortest chain of statements between two entities, in words")
+    _add_project_options(path)
+    path.add_argument("start", metavar="A", help="entity by slug, CURIE, IRI or label")
+    path.add_argument("end", metavar="B", help="entity by slug, CURIE, IRI or label")
+    path.add_argument("--name", help="search within the network of a view defined in viz/views.toml")
+    _add_network_options(path)
+    path.add_argument("--format", choices=("table", "json"), default="table")
+    path.set_defaults(run=cmd_path)
     return parser
 
 

@@ -1,0 +1,192 @@
+"""Network questions: who is central, which communities form, who brokers between them, how two
+entities are connected, and exports for Gephi users (GraphML, GEXF)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from innograph.atomic import atomic_path
+
+EXACT_BETWEENNESS_MAX_NODES = 2000
+
+
+@dataclass(frozen=True)
+class Central:
+    node: str
+    label: str
+    cls: str
+    degree: int
+    betweenness: float
+
+
+@dataclass(frozen=True)
+class Community:
+    number: int
+    size: int
+    hub: str
+    members: list[str]
+
+
+@dataclass(frozen=True)
+class Broker:
+    node: str
+    label: str
+    cls: str
+    community: int
+    bridges: int  # how many other communities its neighbours belong to
+    betweenness: float
+
+
+@dataclass
+class Analysis:
+    nodes: int
+    edges: int
+    central: list[Central]
+    communities: list[Community]
+    brokers: list[Broker]
+    betweenness_sampled: bool
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+
+    def to_text(self) -> str:
+        lines = [f"{self.nodes} nodes, {self.edges} edges", "", "Most central actors (degree; betweenness)"]
+        for c in self.central:
+            lines.append(f"  {c.degree:>3}  {c.betweenness:.3f}  {c.label}  ({c.cls})")
+        lines += ["", f"Communities (Louvain): {len(self.communities)}"]
+        for community in self.communities:
+            shown = ", ".join(community.members[:6]) + (" …" if len(community.members) > 6 else "")
+            lines.append(f"  {community.number:>2}. {community.size:>3} nodes around {community.hub}: {shown}")
+        lines += ["", "Brokers between communities (other communities reached; betweenness)"]
+        for b in self.brokers:
+            lines.append(f"  {b.bridges:>3}  {b.betweenness:.3f}  {b.label}  ({b.cls}, community {b.community})")
+        if self.betweenness_sampled:
+            lines.append("(betweenness estimated from a sample of sources: the network is large)")
+        return "\n".join(lines)
+
+
+def simple_undirected(graph: nx.MultiDiGraph) -> nx.Graph:
+    simple = nx.Graph()
+    simple.add_nodes_from(graph.nodes(data=True))
+    simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
+    return simple
+
+
+def betweenness(simple: nx.Graph, seed: int = 42) -> tuple[dict[str, float], bool]:
+    if simple.number_of_nodes() <= EXACT_BETWEENNESS_MAX_NODES:
+        return nx.betweenness_centrality(simple, normalized=True), False
+    return nx.betweenness_centrality(simple, k=500, normalized=True, seed=seed), True
+
+
+def analyze(graph: nx.MultiDiGraph, top: int = 10, seed: int = 42) -> Analysis:
+    simple = simple_undirected(graph)
+    between, sampled = betweenness(simple, seed)
+    label = nx.get_node_attributes(graph, "label")
+    cls = nx.get_node_attributes(graph, "class_label")
+    family = nx.get_node_attributes(graph, "family")
+
+    actors = [n for n in simple if family.get(n) == "actors"]
+    ranked = sorted(actors, key=lambda n: (-simple.degree(n), -between[n], n))[:top]
+    central = [Central(n, label[n], cls[n], simple.degree(n), round(between[n], 4)) for n in ranked]
+
+    groups = nx.community.louvain_communities(simple, seed=seed) if simple.number_of_edges() else []
+    groups = sorted(groups, key=lambda g: (-len(g), min(g)))
+    community_of = {}
+    communities = []
+    for number, group in enumerate(groups, start=1):
+        members = sorted(group, key=lambda n: (-simple.degree(n), n))
+        for n in group:
+            community_of[n] = number
+        communities.append(Community(number, len(group), label[members[0]], [label[n] for n in members]))
+
+    brokers = []
+    for n in simple:
+        if n not in community_of:
+            continue
+        others = {community_of[m] for m in simple.neighbors(n)} - {community_of[n]}
+        if others:
+            brokers.append(Broker(n, label[n], cls[n], community_of[n], len(others), round(between[n], 4)))
+    brokers.sort(key=lambda b: (-b.bridges, -b.betweenness, b.node))
+    return Analysis(
+        nodes=graph.number_of_nodes(),
+        edges=graph.number_of_edges(),
+        central=central,
+        communities=communities,
+        brokers=brokers[:top],
+        betweenness_sampled=sampled,
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    source: str
+    property: str
+    target: str
+    forward: bool  # True when the statement runs from the earlier node to the later one
+
+    def words(self) -> str:
+        return f"—{self.property}→" if self.forward else f"←{self.property}—"
+
+
+def shortest_path(graph: nx.MultiDiGraph, start: str, end: str) -> list[Step]:
+    """The shortest chain of statements between two entities, in either direction."""
+    for node in (start, end):
+        if node not in graph:
+            raise ValueError(f"{node} is not in the network (it may be outside the chosen class families)")
+    try:
+        nodes = nx.shortest_path(simple_undirected(graph), start, end)
+    except nx.NetworkXNoPath:
+        raise ValueError(f"no chain of statements links {start} and {end}") from None
+    steps = []
+    for a, b in itertools.pairwise(nodes):
+        forward = graph.get_edge_data(a, b)
+        if forward:
+            key = sorted(forward)[0]
+            steps.append(Step(a, forward[key]["label"], b, True))
+        else:
+            backward = graph.get_edge_data(b, a)
+            key = sorted(backward)[0]
+            steps.append(Step(a, backward[key]["label"], b, False))
+    return steps
+
+
+def explain(graph: nx.MultiDiGraph, steps: list[Step]) -> str:
+    """A chain in words: ``Huang Zhiming —head of→ Ningbo Municipal Bureau … —jurisdiction→ Ningbo``."""
+    if not steps:
+        return ""
+    label = nx.get_node_attributes(graph, "label")
+    parts = [label[steps[0].source]]
+    for step in steps:
+        parts.append(f"{step.words()} {label[step.target]}")
+    return " ".join(parts)
+
+
+def export(graph: nx.MultiDiGraph, out: Path) -> Path:
+    """GraphML (.graphml) or GEXF (.gexf) for Gephi and friends; list attributes become '; '-joined text."""
+    flat = nx.MultiDiGraph()
+    for node, attrs in graph.nodes(data=True):
+        flat.add_node(node, **{k: _flatten(v) for k, v in attrs.items()})
+    for u, v, key, attrs in graph.edges(keys=True, data=True):
+        flat.add_edge(u, v, key=key, **{k: _flatten(val) for k, val in attrs.items()})
+    suffix = out.suffix.lower()
+    if suffix not in (".graphml", ".gexf"):
+        raise ValueError(f"{out}: export to .graphml or .gexf")
+    with atomic_path(out) as temporary:
+        if suffix == ".graphml":
+            nx.write_graphml(flat, temporary)
+        else:
+            nx.write_gexf(flat, temporary)
+    return out
+
+
+def _flatten(value):
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return value

@@ -1,0 +1,204 @@
+"""Project the RDF graph onto a network: entities become nodes, object properties become labelled edges.
+
+Literals, types and provenance become node and edge attributes, never nodes: a node carries its labels
+in English and Chinese, its class and class family, its dated and counted facts, and the source articles
+that mention it; an edge carries its property's labels and the articles whose graphs hold it. Source
+records, article sections and vocabulary concepts stay out of the network (they are what the
+attributes point to). One function, :func:`project`, serves views and analytics alike.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+import pyoxigraph as ox
+
+from innograph.namespaces import GRAPH, ID, IG, RDF, RDFS, SKOS, curie
+
+# Class families, in the order that decides a node's family when its class belongs to two
+# (an industrial research institute is an organisation and a platform: it is shown as an actor).
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "actors": (f"{IG}Agent", f"{IG}Post"),
+    "places": (f"{IG}Place",),
+    "platforms": (f"{IG}Platform",),
+    "programmes": (f"{IG}Programme",),
+    "measures": (f"{IG}Measure",),
+    "agreements": (f"{IG}Agreement", f"{IG}Cooperation"),
+    "events": (f"{IG}Event",),
+    "awards": (f"{IG}Award",),
+    "products": (f"{IG}Product", f"{IG}Technology", f"{IG}Publication"),
+    "statements": (f"{IG}QuantitativeStatement",),
+}
+DEFAULT_FAMILIES = tuple(f for f in FAMILIES if f != "statements")
+_SKIP_PREDICATES = {f"{RDF}type"}
+
+
+@dataclass(frozen=True)
+class Triple:
+    s: str
+    p: str
+    o: str
+
+
+def _family_of_classes(kg) -> dict[str, str]:
+    """Every ontology class mapped to its family, following rdfs:subClassOf."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for row in kg.query(f"SELECT ?c ?super WHERE {{ ?c <{RDFS}subClassOf> ?super }}"):
+        parents[row["c"].value].add(row["super"].value)
+
+    def ancestors(cls: str) -> set[str]:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for parent in parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return seen
+
+    families = {}
+    classes = set(parents) | {p for ps in parents.values() for p in ps}
+    for cls in classes:
+        up = ancestors(cls)
+        for family, roots in FAMILIES.items():
+            if up.intersection(roots):
+                families[cls] = family
+                break
+    return families
+
+
+def _labels(kg, predicate: str) -> dict[str, dict[str, str]]:
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in kg.query(f"SELECT ?x ?l WHERE {{ ?x <{predicate}> ?l }}"):
+        lang = (row["l"].language or "").lower()
+        labels[row["x"].value].setdefault(lang, row["l"].value)
+    return labels
+
+
+def _article_of_graph(kg) -> dict[str, str]:
+    """Named graph IRI -> the source file it was curated from (only source articles' graphs)."""
+    files = {}
+    for row in kg.query(f"SELECT ?file WHERE {{ ?s <{IG}fileName> ?file }}"):
+        file = row["file"].value
+        files[f"{GRAPH}{file.removesuffix('.txt')}"] = file
+    return files
+
+
+def project(
+    kg,
+    *,
+    families: Iterable[str] = DEFAULT_FAMILIES,
+    source: str | None = None,
+    triples: Iterable[Triple] | None = None,
+) -> nx.MultiDiGraph:
+    """The network of entities in ``families``.
+
+    ``source`` keeps only what one source article's graph says (its file name or stem); ``triples``
+    keeps only the given statements (a query's result), with attributes still read from the whole graph.
+    """
+    wanted = set(families)
+    unknown = wanted - set(FAMILIES)
+    if unknown:
+        raise ValueError(f"unknown class families: {', '.join(sorted(unknown))}; known: {', '.join(FAMILIES)}")
+    family_of = _family_of_classes(kg)
+    labels = _labels(kg, f"{RDFS}label")
+    concept_labels = _labels(kg, f"{SKOS}prefLabel")
+    article_of = _article_of_graph(kg)
+
+    only_graph = None
+    if source is not None:
+        stem = source.removesuffix(".txt").rsplit("/", 1)[-1]
+        only_graph = f"{GRAPH}{stem}"
+        if only_graph not in article_of:
+            raise ValueError(f"no source article named {source!r}; known: {', '.join(sorted(article_of.values()))}")
+
+    # Entities, their most specific class and family.
+    classes: dict[str, str] = {}
+    for row in kg.query(f'SELECT ?e ?c WHERE {{ ?e <{RDF}type> ?c FILTER (STRSTARTS(STR(?e), "{ID}")) }}'):
+        entity, cls = row["e"].value, row["c"].value
+        if cls in family_of:
+            classes.setdefault(entity, cls)
+    members = {e for e, c in classes.items() if family_of[c] in wanted}
+
+    # Where each entity and each statement is said.
+    mentions: dict[str, set[str]] = defaultdict(set)
+    links: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    literals: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    restrict = {(t.s, t.p, t.o) for t in triples} if triples is not None else None
+    for row in kg.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        s, p, o, g = row["s"], row["p"].value, row["o"], row["g"].value
+        if only_graph is not None and g != only_graph:
+            continue
+        subject = s.value
+        article = article_of.get(g)
+        if article and subject in members:
+            mentions[subject].add(article)
+        if isinstance(o, ox.Literal):
+            if subject in members and p not in (f"{RDFS}label",):
+                literals[subject][p].append(o.value)
+            continue
+        obj = o.value
+        if article and obj in members:
+            mentions[obj].add(article)
+        if p in _SKIP_PREDICATES or subject not in members or obj not in members or subject == obj:
+            continue
+        if restrict is not None and (subject, p, obj) not in restrict:
+            continue
+        links[(subject, p, obj)].add(article or curie(g))
+
+    graph = nx.MultiDiGraph()
+    if only_graph is not None or restrict is not None:
+        keep = {s for s, _, _ in links} | {o for _, _, o in links}
+        if only_graph is not None:
+            keep |= {e for e in mentions if e in members}
+        if restrict is not None:
+            keep |= {s for s, _, _ in restrict if s in members} | {o for _, _, o in restrict if o in members}
+    else:
+        keep = members
+    for entity in sorted(keep):
+        cls = classes[entity]
+        names = labels.get(entity, {})
+        facts = {}
+        for predicate, values in literals.get(entity, {}).items():
+            name = labels.get(predicate, {}).get("en") or curie(predicate)
+            facts[name] = sorted(set(values))
+        graph.add_node(
+            curie(entity),
+            iri=entity,
+            label=names.get("en") or curie(entity),
+            label_zh=names.get("zh", ""),
+            cls=curie(cls),
+            class_label=labels.get(cls, {}).get("en", curie(cls)),
+            family=family_of[cls],
+            sources=sorted(mentions.get(entity, ())),
+            facts=facts,
+        )
+    for (s, p, o), where in sorted(links.items()):
+        if s not in keep or o not in keep:
+            continue
+        names = labels.get(p) or concept_labels.get(p) or {}
+        graph.add_edge(
+            curie(s),
+            curie(o),
+            key=curie(p),
+            property=curie(p),
+            label=names.get("en") or curie(p),
+            label_zh=names.get("zh", ""),
+            sources=sorted(where),
+        )
+    return graph
+
+
+def triples_from_rows(rows) -> list[Triple]:
+    """A query's answer as statements: CONSTRUCT triples, or SELECT rows with ?s ?p ?o."""
+    return [Triple(*row) for row in rows]
+
+
+def ego(graph: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGraph:
+    """The entities within ``depth`` links of ``centre``, whatever the links' direction."""
+    if centre not in graph:
+        raise ValueError(f"{centre} is not in the network (it may be outside the chosen class families)")
+    near = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, cutoff=depth)
+    return graph.subgraph(near).copy()

@@ -1,0 +1,165 @@
+"""Projection of the curated graph onto a network, analytics on it, and the commands around them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+import pytest
+from conftest import REPO
+
+from innograph.analyze import analyze, explain, export, shortest_path
+from innograph.network import FAMILIES, ego, project
+
+
+@pytest.fixture(scope="module")
+def network(curated):
+    return project(curated)
+
+
+def entity_count(curated, families) -> int:
+    """Entities of the given families counted straight from RDF, to check the projection against."""
+    roots = " ".join(f"<{root}>" for f in families for root in FAMILIES[f])
+    query = f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+        ?e a ?c . ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?root . VALUES ?root {{ {roots} }}
+        FILTER (STRSTARTS(STR(?e), "https://w3id.org/innograph/id/")) }}"""
+    return int(next(iter(curated.query(query)))["n"].value)
+
+
+def test_nodes_are_the_entities_of_the_chosen_families(curated, network):
+    assert network.number_of_nodes() == entity_count(curated, [f for f in FAMILIES if f != "statements"])
+    families = {d["family"] for _, d in network.nodes(data=True)}
+    assert "statements" not in families
+    # provenance and vocabulary are attributes, not nodes
+    assert not [n for n in network if n.startswith(("src:", "ind:", "field:", "instr:", "unit:", "cmp:", "lvl:"))]
+    with_statements = project(curated, families=FAMILIES)
+    assert with_statements.number_of_nodes() == entity_count(curated, list(FAMILIES))
+
+
+def test_node_attributes_carry_labels_class_and_sources(network):
+    ningbo = network.nodes["id:ningbo"]
+    assert ningbo["label"] == "Ningbo" and ningbo["label_zh"] == "宁波市"
+    assert ningbo["cls"] == "ig:City" and ningbo["class_label"] == "city" and ningbo["family"] == "places"
+    assert ningbo["sources"] == ["001_c659c60924322da7.txt", "004_5f4bcf8e5a1728d6.txt"]
+    listed = network.nodes["id:yongxin-optics"]["facts"]
+    assert listed["listing year"] == ["2018"]
+    # an organisation that is also a platform is shown as an actor
+    assert network.nodes["id:ningbo-new-materials-united-institute"]["family"] == "actors"
+
+
+def test_edges_are_object_properties_labelled_from_the_ontology(network):
+    issued = network.get_edge_data(
+        "id:action-plan-for-enhancing-technological-innovation-capability-of-enterprises-2022-2023",
+        "id:ministry-of-finance",
+    )
+    assert issued == {
+        "ig:issuedBy": {
+            "property": "ig:issuedBy",
+            "label": "issued by",
+            "label_zh": "发布单位",
+            "sources": ["003_75882ef34e9256a3.txt"],
+        }
+    }
+    assert not any(k == "rdf:type" or k == "dcterms:source" for _, _, k in network.edges(keys=True))
+
+
+def test_one_source_and_families_restrict_the_network(curated):
+    yinchuan = project(curated, source="000_ca962a35b1daecb9.txt")
+    assert "id:yinchuan-bureau-of-science-and-technology" in yinchuan
+    assert "id:ningbo" not in yinchuan
+    assert all("000_ca962a35b1daecb9.txt" in d["sources"] for _, _, d in yinchuan.edges(data=True))
+    actors_places = project(curated, families=["actors", "places"])
+    assert {d["family"] for _, d in actors_places.nodes(data=True)} == {"actors", "places"}
+    with pytest.raises(ValueError, match="no source article"):
+        project(curated, source="999_nothing.txt")
+    with pytest.raises(ValueError, match="unknown class families"):
+        project(curated, families=["actors", "robots"])
+
+
+def test_ego_network(network):
+    near = ego(network, "id:huang-zhiming", 1)
+    assert set(near) == {
+        "id:huang-zhiming",
+        "id:ningbo-municipal-bureau-of-science-and-technology",
+        "id:director-of-ningbo-municipal-bureau-of-science-and-technology",
+    }
+    assert "id:ningbo" in ego(network, "id:huang-zhiming", 2)
+
+
+def test_shortest_path_in_words(network):
+    steps = shortest_path(network, "id:huang-zhiming", "id:ningbo")
+    assert explain(network, steps) == (
+        "Huang Zhiming —head of→ Ningbo Municipal Bureau of Science and Technology —jurisdiction→ Ningbo"
+    )
+    joint = shortest_path(network, "id:ministry-of-science-and-technology", "id:ministry-of-finance")
+    assert explain(network, joint) == (
+        "Ministry of Science and Technology ←issued by— Action Plan for Enhancing the Technological Innovation "
+        "Capability of Enterprises (2022-2023) —issued by→ Ministry of Finance"
+    )
+    with pytest.raises(ValueError, match="no chain of statements"):
+        shortest_path(network, "id:huang-zhiming", "id:wang-qiong")
+
+
+def test_analysis_of_the_curated_network(network):
+    result = analyze(network, top=5)
+    assert (result.nodes, result.edges) == (network.number_of_nodes(), network.number_of_edges())
+    assert result.central[0].label == "Shandong Provincial Department of Science and Technology"
+    assert result.central[0].degree == 4
+    assert all(c.cls for c in result.central)
+    # every node in exactly one community
+    members = [m for c in result.communities for m in c.members]
+    assert len(members) == network.number_of_nodes()
+    assert result.communities[0].hub == "Ningbo"
+    # the places that tie the article clusters together are the brokers
+    assert [b.label for b in result.brokers[:2]] == ["Ningbo", "China"]
+    assert result.brokers[0].bridges >= 5
+    # deterministic: same seed, same answer
+    assert analyze(network, top=5).to_json() == result.to_json()
+
+
+def test_exports_open_in_graph_tools(network, tmp_path):
+    graphml = export(network, tmp_path / "innograph.graphml")
+    back = nx.read_graphml(graphml)
+    assert back.number_of_nodes() == network.number_of_nodes()
+    assert back.number_of_edges() == network.number_of_edges()
+    assert back.nodes["id:ningbo"]["label_zh"] == "宁波市"
+    gexf = export(network, tmp_path / "innograph.gexf")
+    root = ET.parse(gexf).getroot()
+    ns = {"g": root.tag.split("}")[0].strip("{")}
+    assert len(root.findall(".//g:node", ns)) == network.number_of_nodes()
+
+
+def cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "innograph", *args], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_path_and_analyze_commands():
+    path = cli("path", "Huang Zhiming", "宁波市")
+    assert path.returncode == 0, path.stderr
+    assert path.stdout.strip().endswith("—jurisdiction→ Ningbo")
+    missing = cli("path", "huang-zhiming", "no-such-entity-anywhere")
+    assert missing.returncode == 1 and "not in the network" in missing.stderr
+    analysis = cli("analyze", "--format", "json", "--top", "3")
+    assert analysis.returncode == 0, analysis.stderr
+    data = json.loads(analysis.stdout)
+    assert len(data["central"]) == 3 and data["brokers"][0]["label"] == "Ningbo"
+
+
+def test_view_command_writes_one_offline_file(tmp_path):
+    out = tmp_path / "ningbo.html"
+    result = cli("view", "--focus", "ningbo", "--depth", "1", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    import re
+
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']?https?:", html, re.I)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", html, re.I)
+    assert "@import" not in html
+    assert "Content-Security-Policy" in html
+    unknown = cli("view", "--name", "overveiw")
+    assert unknown.returncode == 1 and "did you mean overview" in unknown.stderr
