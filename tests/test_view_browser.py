@@ -82,7 +82,8 @@ def test_tooltips_carry_both_languages_class_and_sources(browser, overview):
     assert "Ningbo" in tip and "宁波市" in tip and "city" in tip and "004_5f4bcf8e5a1728d6.txt" in tip
     edge_tip = browser.js(
         "var e = window.innographView.edges.get({filter: function (e) {"
-        " return e.from === 'id:huang-zhiming' && e.to === 'id:ningbo-municipal-bureau-of-science-and-technology'; }})[0];"
+        " return e.from === 'id:huang-zhiming'"
+        " && e.to === 'id:ningbo-municipal-bureau-of-science-and-technology'; }})[0];"
         " return [e.label, e.title.textContent];"
     )
     assert edge_tip[0] == "head of" and "负责人" in edge_tip[1]
