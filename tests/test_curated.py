@@ -65,7 +65,7 @@ def test_report_locates_an_entity_by_file_and_line(curated):
     file, line, label = locate(None, f"{ID}yinchuan-bureau-of-science-and-technology")
     assert file == "kg/000_ca962a35b1daecb9.ttl"
     text = (REPO / file).read_text(encoding="utf-8").splitlines()[line - 1]
-    assert text.startswith("id:yinchuan-bureau-of-science-and-technology ")
+    assert text.rstrip() == "id:yinchuan-bureau-of-science-and-technology"
     assert label == "Yinchuan Bureau of Science and Technology"
 
 

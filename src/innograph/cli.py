@@ -252,6 +252,37 @@ def _add_network_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="parameter for --query")
 
 
+def cmd_fmt(args) -> int:
+    from innograph.errors import InnographError
+    from innograph.fmt import format_files, turtle_files
+    from innograph.project import find_project
+
+    project = find_project(args.root, args.sources)
+    paths = [Path(p) for p in args.files] if args.files else turtle_files(project.root)
+    failed = False
+    changed = []
+    for path in paths:
+        try:
+            outcome = format_files([path], project.relative, args.check)[0]
+        except InnographError as error:
+            print(f"innograph: error: {error}", file=sys.stderr)
+            failed = True
+            continue
+        if outcome.changed:
+            changed.append(outcome.shown)
+    if args.check:
+        for shown in changed:
+            print(f"not canonical: {shown}")
+        if changed:
+            print(f"{len(changed)} file(s) would be reformatted; run 'innograph fmt'", file=sys.stderr)
+    else:
+        for shown in changed:
+            print(f"reformatted {shown}")
+    if failed:
+        return EXIT_INPUT
+    return EXIT_VIOLATIONS if args.check and changed else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="innograph",
@@ -301,6 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--endpoint", metavar="URL", help="send the query to this SPARQL 1.1 endpoint instead")
     query.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for an endpoint (default 10)")
     query.set_defaults(run=cmd_query)
+
+    fmt = commands.add_parser("fmt", help="rewrite ontology/ and kg/ Turtle in canonical form (--check: only report)")
+    _add_project_options(fmt)
+    fmt.add_argument("files", nargs="*", help="files to format (default: every .ttl in ontology/ and kg/)")
+    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 naming files that are not canonical")
+    fmt.set_defaults(run=cmd_fmt)
 
     view = commands.add_parser("view", help="write an interactive network view: one HTML file that opens offline")
     _add_project_options(view)
