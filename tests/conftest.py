@@ -115,7 +115,14 @@ def validate_case(tmp_path: Path, case: FixtureCase) -> Report:
     if not case.bare and case.place != "kg/fixture.ttl":
         files["kg/fixture.ttl"] = MINIMAL_SOURCE_GRAPH
     root, sources = make_project(tmp_path, files, case.text)
-    return validate(load(root, sources))
+    report = validate(load(root, sources))
+    # A fixture uses a handful of the ontology's terms: the rest are unused in it, which says nothing
+    # about the fixture. Unused-term warnings on the real ontology are left out; the ones a fixture
+    # declares itself are kept.
+    report.findings = [
+        f for f in report.findings if not (f.rule == "check term-unused" and f.file == "ontology/innograph.ttl")
+    ]
+    return report
 
 
 def matches(finding, focus: str, rule: str) -> bool:

@@ -373,20 +373,3 @@ def test_cli_exit_codes_for_user_errors():
     assert cli("query", "search-names").returncode == 1
     assert cli("query", "search-names", "--param", "nonsense").returncode == 1
 
-
-def test_catalogue_uses_only_declared_ontology_terms(curated):
-    import re
-
-    declared = {
-        row["t"].value
-        for row in curated.query(
-            "SELECT ?t WHERE { GRAPH ?g { ?t a ?k } "
-            "FILTER (STRSTARTS(STR(?g), 'https://w3id.org/innograph/graph/ontology/')) }"
-        )
-    }
-    for query in QUERIES.values():
-        body = "\n".join(line for line in query.text.splitlines() if not line.lstrip().startswith("#"))
-        for local in re.findall(r"(?<![\w<])ig:([A-Za-z]\w*)", body):
-            assert f"https://w3id.org/innograph/ontology#{local}" in declared, (
-                f"{query.name} uses undeclared ig:{local}"
-            )

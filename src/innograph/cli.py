@@ -283,6 +283,33 @@ def cmd_fmt(args) -> int:
     return EXIT_VIOLATIONS if args.check and changed else EXIT_OK
 
 
+def cmd_new(args) -> int:
+    from innograph import scaffold
+    from innograph.project import find_project
+
+    project = find_project(args.root, args.sources)
+    if args.what == "source":
+        written = scaffold.new_source(project, Path(args.name))
+        hint = "fill in its facts (docs/curation.md), then run 'innograph validate'"
+    else:
+        from innograph.namespaces import ONTOLOGY_GRAPH, OWL, RDF
+
+        kg = _load(args)
+        declared = {
+            row["c"].value
+            for row in kg.query(
+                f"SELECT ?c WHERE {{ GRAPH ?g {{ ?c <{RDF}type> <{OWL}Class> }} "
+                f'FILTER (STRSTARTS(STR(?g), "{ONTOLOGY_GRAPH}")) }}'
+            )
+        }
+        written = scaffold.new_class(project, args.name, args.parent, declared)
+        hint = "write its definition and its shape's constraints, then run 'innograph validate'"
+    for path in written:
+        print(f"wrote {project.relative(path)}")
+    print(hint)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="innograph",
@@ -338,6 +365,13 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("files", nargs="*", help="files to format (default: every .ttl in ontology/ and kg/)")
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 naming files that are not canonical")
     fmt.set_defaults(run=cmd_fmt)
+
+    new = commands.add_parser("new", help="scaffold a source article's files, or a class with its shape")
+    _add_project_options(new)
+    new.add_argument("what", choices=("source", "class"))
+    new.add_argument("name", help="source: path of the article's .txt file; class: UpperCamelCase name")
+    new.add_argument("--parent", default="Entity", help="class: the class it specialises (default: Entity)")
+    new.set_defaults(run=cmd_new)
 
     view = commands.add_parser("view", help="write an interactive network view: one HTML file that opens offline")
     _add_project_options(view)

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from innograph.checks import load_checks, run_check
 from innograph.loader import KnowledgeGraph, to_rdflib
-from innograph.namespaces import DCTERMS, IG, RDF, RDFS, SH, SKOS, curie
+from innograph.namespaces import DCTERMS, IG, ONTOLOGY_GRAPH, RDF, RDFS, SH, SKOS, curie
 from innograph.report import ERROR, WARNING, Finding, Report
 
 _SEVERITY = {f"{SH}Violation": ERROR, f"{SH}Warning": WARNING, f"{SH}Info": WARNING}
@@ -227,6 +227,41 @@ def source_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
     return findings
 
 
+_IG_TERM = re.compile(r"(?<![\w<])ig:([A-Za-z_][\w-]*)|<https://w3id\.org/innograph/ontology#([A-Za-z_][\w-]*)>")
+
+
+def query_findings(kg: KnowledgeGraph) -> list[Finding]:
+    """Every innograph term a query under queries/ names is declared in the ontology."""
+    root = kg.project.queries_dir
+    if not root.is_dir():
+        return []
+    declared = {
+        row["t"].value
+        for row in kg.query(
+            f'SELECT DISTINCT ?t WHERE {{ GRAPH ?g {{ ?t a ?k }} FILTER (STRSTARTS(STR(?g), "{ONTOLOGY_GRAPH}")) }}'
+        )
+    }
+    findings = []
+    for path in sorted(root.rglob("*.rq")):
+        shown = kg.project.relative(path)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            code = line.split("#", 1)[0] if not line.lstrip().startswith("#") else ""
+            for match in _IG_TERM.finditer(code):
+                local = match.group(1) or match.group(2)
+                if f"{IG}{local}" not in declared:
+                    findings.append(
+                        Finding(
+                            shown,
+                            number,
+                            f"ig:{local}",
+                            ERROR,
+                            f"the query uses ig:{local}, which the ontology does not declare",
+                            "queries",
+                        )
+                    )
+    return findings
+
+
 def validate(kg: KnowledgeGraph) -> Report:
     """Run every rule over a loaded knowledge graph and gather the findings."""
     locate = Locator(kg)
@@ -236,5 +271,6 @@ def validate(kg: KnowledgeGraph) -> Report:
     for check in checks:
         findings.extend(run_check(kg, check, locate, project.relative(check.path)))
     findings.extend(source_findings(kg, locate))
+    findings.extend(query_findings(kg))
     checked = {"triples": len(kg), "files": len(kg.files), "checks": len(checks)}
     return Report(findings=findings, checked=checked)
