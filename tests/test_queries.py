@@ -372,4 +372,3 @@ def test_cli_exit_codes_for_user_errors():
     assert cli("query", "no-such-query").returncode == 1
     assert cli("query", "search-names").returncode == 1
     assert cli("query", "search-names", "--param", "nonsense").returncode == 1
-

@@ -310,6 +310,17 @@ def cmd_new(args) -> int:
     return EXIT_OK
 
 
+def cmd_docs(args) -> int:
+    from innograph.atomic import write_text
+    from innograph.docs import render
+
+    kg = _load(args)
+    out = Path(args.out) if args.out else kg.project.root / "build" / "docs" / "index.html"
+    write_text(out, render(kg))
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="innograph",
@@ -365,6 +376,11 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("files", nargs="*", help="files to format (default: every .ttl in ontology/ and kg/)")
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 naming files that are not canonical")
     fmt.set_defaults(run=cmd_fmt)
+
+    docs = commands.add_parser("docs", help="write the ontology documentation as one offline HTML page")
+    _add_project_options(docs)
+    docs.add_argument("--out", metavar="FILE", help="output file (default: build/docs/index.html)")
+    docs.set_defaults(run=cmd_docs)
 
     new = commands.add_parser("new", help="scaffold a source article's files, or a class with its shape")
     _add_project_options(new)
