@@ -17,10 +17,22 @@ def _add_project_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sources", metavar="DIR", help="source articles folder (default: ../shared/sources)")
 
 
-def _load(args):
-    from innograph.loader import load
+def _add_store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", metavar="PATH", help="read a persistent Oxigraph store (see: innograph load)")
+    parser.add_argument("--endpoint", metavar="URL", help="read the graph from a SPARQL 1.1 endpoint")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an endpoint (default 30)")
 
-    return load(args.root, args.sources)
+
+def _load(args):
+    from innograph.stores import open_graph
+
+    return open_graph(
+        args.root,
+        args.sources,
+        store=getattr(args, "store", None),
+        endpoint=getattr(args, "endpoint", None),
+        timeout=getattr(args, "timeout", 30.0),
+    )
 
 
 def cmd_validate(args) -> int:
@@ -321,6 +333,61 @@ def cmd_docs(args) -> int:
     return EXIT_OK
 
 
+def cmd_load(args) -> int:
+    from innograph.project import find_project
+    from innograph.stores import load_store
+
+    project = find_project(args.root, args.sources)
+    kg, seconds = load_store(project, Path(args.store))
+    print(f"loaded {len(kg)} triples in {len(kg.files)} named graphs into {args.store} in {seconds:.2f} s")
+    return EXIT_OK
+
+
+def cmd_push(args) -> int:
+    from innograph.push import Endpoints, push
+
+    kg = _load_files_or_store(args)
+    endpoints = Endpoints.derive(args.endpoint, args.update_endpoint, args.store_endpoint)
+    pushed = push(kg, endpoints, args.timeout)
+    for item in pushed:
+        print(f"{item.triples:>8}  {item.graph}")
+    print(f"pushed {sum(p.triples for p in pushed)} triples in {len(pushed)} named graphs to {endpoints.query}")
+    return EXIT_OK
+
+
+def _load_files_or_store(args):
+    from innograph.stores import open_graph
+
+    return open_graph(args.root, args.sources, store=args.store)
+
+
+def cmd_serve(args) -> int:
+    import signal
+
+    from innograph.push import Endpoints, push
+    from innograph.serve import free_port, start_server, stop_server
+
+    kg = _load_files_or_store(args)
+    port = args.port or free_port()
+    process = start_server(port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        pushed = push(kg, Endpoints(f"{base}/query", f"{base}/update", f"{base}/store"), args.timeout)
+        print(f"serving {sum(p.triples for p in pushed)} triples in {len(pushed)} named graphs")
+        print(f"SPARQL query endpoint: {base}/query")
+        print(f"SPARQL update endpoint: {base}/update   Graph Store: {base}/store")
+        print("Ctrl-C stops the server.", flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        process.wait()
+        print("innograph: the Oxigraph server stopped by itself", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+        return EXIT_OK
+    finally:
+        stop_server(process)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="innograph",
@@ -334,11 +401,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_project_options(validate)
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    _add_store_options(validate)
     validate.set_defaults(run=cmd_validate)
 
     stats = commands.add_parser("stats", help="count entities by class and facts by source")
     _add_project_options(stats)
     stats.add_argument("--format", choices=("text", "json"), default="text")
+    _add_store_options(stats)
     stats.set_defaults(run=cmd_stats)
 
     build = commands.add_parser("build", help="validate, then write the whole graph as one dataset file")
@@ -367,6 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=("table", "csv", "json", "md"), default="table")
     query.add_argument("--lang", choices=("en", "zh"), help="language of labels, for queries that take lang")
     query.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph", help="embedded engine")
+    query.add_argument("--store", metavar="PATH", help="query a persistent Oxigraph store (see: innograph load)")
     query.add_argument("--endpoint", metavar="URL", help="send the query to this SPARQL 1.1 endpoint instead")
     query.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for an endpoint (default 10)")
     query.set_defaults(run=cmd_query)
@@ -380,6 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     docs = commands.add_parser("docs", help="write the ontology documentation as one offline HTML page")
     _add_project_options(docs)
     docs.add_argument("--out", metavar="FILE", help="output file (default: build/docs/index.html)")
+    _add_store_options(docs)
     docs.set_defaults(run=cmd_docs)
 
     new = commands.add_parser("new", help="scaffold a source article's files, or a class with its shape")
@@ -389,11 +460,33 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--parent", default="Entity", help="class: the class it specialises (default: Entity)")
     new.set_defaults(run=cmd_new)
 
+    load = commands.add_parser("load", help="load the project's files into a persistent Oxigraph store on disk")
+    _add_project_options(load)
+    load.add_argument("--store", metavar="PATH", required=True, help="the store's folder (created if need be)")
+    load.set_defaults(run=cmd_load)
+
+    push = commands.add_parser("push", help="load the graph, named graph by named graph, into a SPARQL 1.1 store")
+    _add_project_options(push)
+    push.add_argument("--endpoint", metavar="URL", required=True, help="the store's SPARQL query endpoint")
+    push.add_argument("--update-endpoint", metavar="URL", help="its update endpoint (default: Oxigraph's /update)")
+    push.add_argument("--store-endpoint", metavar="URL", help="its Graph Store Protocol endpoint (default: /store)")
+    push.add_argument("--store", metavar="PATH", help="push from a persistent Oxigraph store instead of the files")
+    push.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each request (default 60)")
+    push.set_defaults(run=cmd_push)
+
+    serve = commands.add_parser("serve", help="serve the graph from an Oxigraph SPARQL server on 127.0.0.1")
+    _add_project_options(serve)
+    serve.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    serve.add_argument("--store", metavar="PATH", help="serve a persistent Oxigraph store's graph instead of the files")
+    serve.add_argument("--timeout", type=float, default=60.0, help="seconds to wait while loading (default 60)")
+    serve.set_defaults(run=cmd_serve)
+
     view = commands.add_parser("view", help="write an interactive network view: one HTML file that opens offline")
     _add_project_options(view)
     view.add_argument("--name", help="a view defined in viz/views.toml")
     _add_network_options(view)
     view.add_argument("--out", metavar="FILE", help="output file (default: views/NAME.html)")
+    _add_store_options(view)
     view.set_defaults(run=cmd_view)
 
     analyze = commands.add_parser("analyze", help="central actors, communities and brokers; GraphML/GEXF export")
@@ -404,6 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--format", choices=("table", "json"), default="table")
     analyze.add_argument("--graphml", metavar="FILE", help="also write the network as GraphML")
     analyze.add_argument("--gexf", metavar="FILE", help="also write the network as GEXF")
+    _add_store_options(analyze)
     analyze.set_defaults(run=cmd_analyze)
 
     path = commands.add_parser("path", help="the shortest chain of statements between two entities, in words")
@@ -413,6 +507,7 @@ def build_parser() -> argparse.ArgumentParser:
     path.add_argument("--name", help="search within the network of a view defined in viz/views.toml")
     _add_network_options(path)
     path.add_argument("--format", choices=("table", "json"), default="table")
+    _add_store_options(path)
     path.set_defaults(run=cmd_path)
     return parser
 

@@ -180,34 +180,39 @@ class EndpointEngine:
     def run(self, text: str) -> Table | bytes:
         form = query_form(text)
         accept = "text/turtle" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
-        body = urllib.parse.urlencode({"query": text}).encode("utf-8")
-        request = urllib.request.Request(
+        payload = http(
+            "POST",
             self.url,
-            data=body,
-            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
-            method="POST",
+            urllib.parse.urlencode({"query": text}).encode("utf-8"),
+            {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+            self.timeout,
+            rejected="the endpoint rejected the query",
         )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                payload = response.read()
-        except urllib.error.HTTPError as error:
-            detail = error.read().decode("utf-8", "replace").strip().splitlines()
-            first = detail[0][:200] if detail else error.reason
-            if error.code == 400:
-                raise InputError(f"the endpoint rejected the query: {first}", path=self.url) from None
-            raise EndpointError(f"{self.url}: the endpoint answered HTTP {error.code}: {first}") from None
-        except TimeoutError:
-            raise EndpointError(f"{self.url}: no answer within {self.timeout:g} s") from None
-        except urllib.error.URLError as error:
-            reason = error.reason
-            if isinstance(reason, TimeoutError | socket.timeout):
-                raise EndpointError(f"{self.url}: no answer within {self.timeout:g} s") from None
-            raise EndpointError(f"{self.url}: cannot reach the endpoint ({reason})") from None
-        except OSError as error:
-            raise EndpointError(f"{self.url}: cannot reach the endpoint ({error})") from None
         if accept == "text/turtle":
             return payload
         try:
             return Table.from_json(payload.decode("utf-8"))
         except (ValueError, KeyError) as error:
             raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results ({error})") from None
+
+
+def http(method: str, url: str, body: bytes | None, headers: dict[str, str], timeout: float, rejected: str) -> bytes:
+    """One HTTP request; every failure becomes a one-line error naming the URL."""
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:
+        detail = error.read().decode("utf-8", "replace").strip().splitlines()
+        first = detail[0][:200] if detail else error.reason
+        if error.code == 400:
+            raise InputError(f"{rejected}: {first}", path=url) from None
+        raise EndpointError(f"{url}: the endpoint answered HTTP {error.code}: {first}") from None
+    except TimeoutError:
+        raise EndpointError(f"{url}: no answer within {timeout:g} s") from None
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, TimeoutError | socket.timeout):
+            raise EndpointError(f"{url}: no answer within {timeout:g} s") from None
+        raise EndpointError(f"{url}: cannot reach the endpoint ({error.reason})") from None
+    except OSError as error:
+        raise EndpointError(f"{url}: cannot reach the endpoint ({error})") from None
