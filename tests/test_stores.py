@@ -10,6 +10,7 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pyoxigraph as ox
 import pytest
@@ -165,7 +166,7 @@ class Recorder(BaseHTTPRequestHandler):
     """A store that fails as told: ``mode`` is 'slow', '500' or 'fail-third-put'."""
 
     mode = "500"
-    log: list[tuple[str, str]] = []
+    log: ClassVar[list[tuple[str, str]]] = []
 
     def _body(self) -> str:
         length = int(self.headers.get("Content-Length", 0))
@@ -178,7 +179,7 @@ class Recorder(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_PUT(self):  # noqa: N802
+    def do_PUT(self):
         self._body()
         self.log.append(("PUT", self.path))
         puts = sum(1 for method, _ in self.log if method == "PUT")
@@ -189,7 +190,7 @@ class Recorder(BaseHTTPRequestHandler):
         else:
             self._answer(204)
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         form = urllib.parse.parse_qs(self._body())
         self.log.append(("POST", (form.get("update") or form.get("query") or [""])[0]))
         if self.mode == "slow":
