@@ -110,12 +110,18 @@ def to_rdflib_term(term):
 
 
 def to_rdflib(quads: Iterable[ox.Quad]):
-    """Copy quads into one plain in-memory rdflib graph (their union)."""
+    """Copy quads into one plain in-memory rdflib graph (their union). Terms repeat a lot (classes,
+    predicates, shared entities), so each distinct term is converted once."""
     from rdflib import Graph
 
     graph = Graph()
-    add = graph.add
-    convert = to_rdflib_term
-    for quad in quads:
-        add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
+    cache: dict = {}
+
+    def convert(term):
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = to_rdflib_term(term)
+        return found
+
+    graph.addN((convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in quads)
     return graph
