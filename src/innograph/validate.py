@@ -242,32 +242,14 @@ def source_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
             continue  # the shapes report a quote without a source
         text = texts.get(source.value)
         if source.value not in texts:
-            file, line, label = locate(row["graph"].value, focus)
-            findings.append(
-                Finding(
-                    file,
-                    line,
-                    curie(focus),
-                    ERROR,
-                    f"cites {curie(source.value)}, which is not a source article",
-                    "quotes",
-                    label,
-                )
-            )
+            problem = f"cites {curie(source.value)}, which is not a source article"
         elif text is not None and normalise_text(quote) not in text:
-            file, line, label = locate(row["graph"].value, focus)
             shown = quote if len(quote) <= 80 else quote[:77] + "..."
-            findings.append(
-                Finding(
-                    file,
-                    line,
-                    curie(focus),
-                    ERROR,
-                    f"quote not found word for word in {curie(source.value)}: {shown!r}",
-                    "quotes",
-                    label,
-                )
-            )
+            problem = f"quote not found word for word in {curie(source.value)}: {shown!r}"
+        else:
+            continue
+        file, line, label = locate(row["graph"].value, focus)
+        findings.append(Finding(file, line, curie(focus), ERROR, problem, "quotes", label))
     return findings
 
 
