@@ -161,7 +161,10 @@ def shacl_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
         process = context.Process(target=child, daemon=True)
         process.start()
         raw = _results(data, shapes, groups[0])
-        raw += receive.recv()
+        try:
+            raw += receive.recv()
+        except (EOFError, OSError):  # the second process died (out of memory, killed): do its share here
+            raw += _results(data, shapes, groups[1])
         process.join()
     else:
         raw = _results(data, shapes)
