@@ -15,22 +15,15 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PREFIXES = """@prefix cmp: <https://w3id.org/innograph/vocab/comparator/> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix id: <https://w3id.org/innograph/id/> .
-@prefix ig: <https://w3id.org/innograph/ontology#> .
-@prefix ind: <https://w3id.org/innograph/vocab/indicator/> .
-@prefix instr: <https://w3id.org/innograph/vocab/instrument/> .
-@prefix lvl: <https://w3id.org/innograph/vocab/level/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix src: <https://w3id.org/innograph/id/source/> .
-@prefix unit: <https://w3id.org/innograph/vocab/unit/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+sys.path.insert(0, str(REPO / "src"))
 
-"""
+from innograph.namespaces import turtle_prefixes  # noqa: E402
+
+PREFIXES = turtle_prefixes("cmp", "dcterms", "id", "ig", "ind", "instr", "lvl", "rdfs", "src", "unit", "xsd") + "\n"
 INDICATORS = ("rd-intensity", "enterprise-rd-to-revenue", "share-of-firms-with-rd", "enterprise-share-of-rd")
 INSTRUMENTS = ("business-rd-grant", "tax-incentive", "incubation", "talent-mobility", "collaborative-platform")
 TRIPLES_PER_CITY = 206  # measured: data triples per city at the default size (ontology not counted)

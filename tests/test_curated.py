@@ -88,3 +88,9 @@ def test_plain_strings_stay_plain_when_handed_to_rdflib():
 
     assert to_rdflib_term(ox.Literal("national")) == Literal("national")
     assert to_rdflib_term(ox.Literal("宁波", language="zh")) == Literal("宁波", lang="zh")
+
+
+def test_files_and_named_graphs_map_both_ways(curated):
+    project = curated.project
+    assert {f.kind for f in curated.files} == {"ontology", "shapes", "vocab", "sources", "reference", "source"}
+    assert all(project.graph_file(f.graph) == f for f in curated.files)

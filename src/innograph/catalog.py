@@ -19,8 +19,22 @@ from pathlib import Path
 
 from innograph.errors import InputError, UsageError
 
-_FIELD = re.compile(r"^#\s*(title|description|param|example)\s*:\s*(.*?)\s*$")
+_FIELD = re.compile(r"^#\s*(\w+)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<kind>\w+)\)\s*(?:=\s*(?P<default>.*?))?\s*(?::\s+(?P<doc>.*))?$")
+
+
+def header_fields(text: str) -> list[tuple[int, str, str]]:
+    """The ``# key: value`` lines of the comment block that opens a query file, as (line, key, value).
+    Catalogue queries and quality checks share this header format."""
+    fields = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        match = _FIELD.match(stripped)
+        if match:
+            fields.append((number, match.group(1).lower(), match.group(2)))
+    return fields
 
 
 @dataclass(frozen=True)
@@ -56,14 +70,7 @@ def parse_query(text: str, name: str, path: Path | None = None, shown_as: str | 
     fields: dict[str, str] = {}
     params: list[Param] = []
     examples: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            break
-        match = _FIELD.match(stripped)
-        if not match:
-            continue
-        key, value = match.groups()
+    for number, key, value in header_fields(text):
         if key == "param":
             parsed = _PARAM.match(value)
             if not parsed or parsed.group("kind") not in KINDS:
@@ -76,7 +83,7 @@ def parse_query(text: str, name: str, path: Path | None = None, shown_as: str | 
             params.append(Param(parsed["name"], parsed["kind"], parsed["default"], parsed["doc"] or ""))
         elif key == "example":
             examples.append(value)
-        else:
+        elif key in ("title", "description"):
             fields[key] = value
     return Query(
         name=name,

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from innograph.catalog import header_fields
 from innograph.errors import InputError
 from innograph.namespaces import curie
 from innograph.report import SEVERITIES, Finding
 
-_HEADER = re.compile(r"^#\s*(\w+)\s*:\s*(.*?)\s*$")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -39,15 +39,7 @@ class Check:
 
 def parse_check(path: Path, shown_as: str) -> Check:
     text = path.read_text(encoding="utf-8")
-    header: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            if line.strip():
-                break
-            continue
-        match = _HEADER.match(line)
-        if match:
-            header[match.group(1).lower()] = match.group(2)
+    header = {key: value for _line, key, value in header_fields(text)}
     for key in ("title", "severity", "message"):
         if not header.get(key):
             raise InputError(f"check has no '# {key}:' line in its header", path=shown_as, line=1)

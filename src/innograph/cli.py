@@ -66,10 +66,11 @@ def cmd_build(args) -> int:
         print(report.to_text())
         print("innograph: the graph does not validate; nothing was written", file=sys.stderr)
         return EXIT_VIOLATIONS
-    out = write_dataset(kg, Path(args.out))
+    out = write_dataset(kg, Path(args.out) if args.out else kg.project.root / "build" / "innograph.trig")
     print(f"{len(kg)} triples in {len(kg.files)} named graphs validated and written to {out}")
     if not args.no_views:
-        for line in write_all_views(kg, Path(args.views)):
+        views_dir = Path(args.views) if args.views else kg.project.root / "views"
+        for line in write_all_views(kg, views_dir):
             print(f"view: {line}")
     if report.warnings:
         print(f"{len(report.warnings)} warning(s): run 'innograph validate' to see them")
@@ -192,28 +193,24 @@ def _spec_from_args(args, kg):
 
 
 def cmd_view(args) -> int:
-    from innograph.view import load_style, render, write_html
-    from innograph.views import build_network
+    from innograph.views import write_view
 
     kg = _load(args)
-    style = load_style(kg.project.root / "viz")
     spec = _spec_from_args(args, kg)
-    graph = build_network(kg, spec)
     out = Path(args.out) if args.out else kg.project.root / "views" / f"{spec.name}.html"
-    write_html(render(graph, spec.title, style), out)
-    print(f"{out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    path, graph = write_view(kg, spec, out)
+    print(f"{path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
     return EXIT_OK
 
 
 def write_all_views(kg, out_dir: Path) -> list[str]:
-    from innograph.view import load_style, render, write_html
-    from innograph.views import build_network, load_specs
+    from innograph.view import load_style
+    from innograph.views import load_specs, write_view
 
     style = load_style(kg.project.root / "viz")
     written = []
     for spec in load_specs(kg.project.root / "viz").values():
-        graph = build_network(kg, spec)
-        path = write_html(render(graph, spec.title, style), out_dir / f"{spec.name}.html")
+        path, graph = write_view(kg, spec, out_dir / f"{spec.name}.html", style)
         written.append(f"{path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)")
     return written
 
@@ -304,16 +301,9 @@ def cmd_new(args) -> int:
         written = scaffold.new_source(project, Path(args.name))
         hint = "fill in its facts (docs/curation.md), then run 'innograph validate'"
     else:
-        from innograph.namespaces import ONTOLOGY_GRAPH, OWL, RDF
+        from innograph.namespaces import OWL
 
-        kg = _load(args)
-        declared = {
-            row["c"].value
-            for row in kg.query(
-                f"SELECT ?c WHERE {{ GRAPH ?g {{ ?c <{RDF}type> <{OWL}Class> }} "
-                f'FILTER (STRSTARTS(STR(?g), "{ONTOLOGY_GRAPH}")) }}'
-            )
-        }
+        declared = _load(args).declared(f"{OWL}Class")
         written = scaffold.new_class(project, args.name, args.parent, declared)
         hint = "write its definition and its shape's constraints, then run 'innograph validate'"
     for path in written:
@@ -412,9 +402,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="validate, then write the whole graph as one dataset file")
     _add_project_options(build)
-    build.add_argument("--out", default="build/innograph.trig", help="output file, .trig or .nq (default: %(default)s)")
+    build.add_argument("--out", help="output file, .trig or .nq (default: build/innograph.trig in the project)")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
-    build.add_argument("--views", default="views", help="folder for the views of viz/views.toml (default: %(default)s)")
+    build.add_argument("--views", help="folder for the views of viz/views.toml (default: views/ in the project)")
     build.add_argument("--no-views", action="store_true", help="write the dataset only")
     build.set_defaults(run=cmd_build)
 
@@ -522,6 +512,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(f"innograph: error: {error}", file=sys.stderr)
         return EXIT_INPUT
+    except BrokenPipeError:  # the reader went away (innograph queries | head): stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

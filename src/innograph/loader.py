@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from innograph.errors import InputError
-from innograph.namespaces import XSD
+from innograph.namespaces import RDF, XSD
 from innograph.project import GraphFile, Project, find_project
 
 _POSITION = re.compile(r"between line (\d+) column (\d+)")
@@ -48,6 +48,17 @@ class KnowledgeGraph:
         """Run SPARQL over the store; the default graph is the union of all named graphs."""
         kwargs.setdefault("use_default_graph_as_union", True)
         return self.store.query(sparql, **kwargs)
+
+    def declared(self, kind: str | None = None) -> set[str]:
+        """IRIs the ontology files declare (anything they type), or only those of one type such as
+        ``owl:Class`` (given as a full IRI)."""
+        type_, wanted = ox.NamedNode(f"{RDF}type"), ox.NamedNode(kind) if kind else None
+        found = set()
+        for graph_file in self.graphs("ontology", "shapes", "vocab"):
+            for quad in self.store.quads_for_pattern(None, type_, wanted, ox.NamedNode(graph_file.graph)):
+                if isinstance(quad.subject, ox.NamedNode):
+                    found.add(quad.subject.value)
+        return found
 
     def __len__(self) -> int:
         return len(self.store)

@@ -62,3 +62,8 @@ def curie(iri: str) -> str:
 def sparql_prefixes() -> str:
     """PREFIX declarations for every known prefix, for queries that want them."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def turtle_prefixes(*names: str) -> str:
+    """``@prefix`` lines for the named prefixes, in the order given."""
+    return "".join(f"@prefix {name}: <{PREFIXES[name]}> .\n" for name in names)

@@ -191,11 +191,6 @@ def project(
     return graph
 
 
-def triples_from_rows(rows) -> list[Triple]:
-    """A query's answer as statements: CONSTRUCT triples, or SELECT rows with ?s ?p ?o."""
-    return [Triple(*row) for row in rows]
-
-
 def ego(graph: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGraph:
     """The entities within ``depth`` links of ``centre``, whatever the links' direction."""
     if centre not in graph:

@@ -52,27 +52,25 @@ class Project:
     def checks_dir(self) -> Path:
         return self.queries_dir / "checks"
 
+    def graph_file(self, graph: str) -> GraphFile:
+        """The file a named graph is loaded from, and its kind: the one place that maps names both ways.
+        ``ontology/<path>.ttl`` is ``graph/ontology/<path>`` (kind shapes, vocab or ontology), and
+        ``kg/<path>.ttl`` is ``graph/<path>`` (kind sources, reference or source)."""
+        if graph.startswith(f"{GRAPH}ontology/"):
+            rel = graph[len(f"{GRAPH}ontology/") :]
+            kind = "shapes" if f"{rel}.ttl" == SHAPES_FILE else "vocab" if rel.startswith("vocab/") else "ontology"
+            return GraphFile(self.ontology_dir / f"{rel}.ttl", graph, kind)
+        rel = graph.removeprefix(GRAPH)
+        kind = "sources" if rel == "sources" else "reference" if "/" in rel else "source"
+        return GraphFile(self.kg_dir / f"{rel}.ttl", graph, kind)
+
     def files(self) -> list[GraphFile]:
         """Every Turtle file of the project, in a stable order, with its graph and kind."""
         found: list[GraphFile] = []
-        for path in sorted(self.ontology_dir.rglob("*.ttl")):
-            rel = path.relative_to(self.ontology_dir).with_suffix("").as_posix()
-            if path.parent == self.ontology_dir and path.name == SHAPES_FILE:
-                kind = "shapes"
-            elif rel.startswith("vocab/"):
-                kind = "vocab"
-            else:
-                kind = "ontology"
-            found.append(GraphFile(path, f"{GRAPH}ontology/{rel}", kind))
-        for path in sorted(self.kg_dir.rglob("*.ttl")):
-            rel = path.relative_to(self.kg_dir).with_suffix("").as_posix()
-            if rel == "sources":
-                kind = "sources"
-            elif "/" in rel:
-                kind = "reference"
-            else:
-                kind = "source"
-            found.append(GraphFile(path, f"{GRAPH}{rel}", kind))
+        for folder, prefix in ((self.ontology_dir, f"{GRAPH}ontology/"), (self.kg_dir, GRAPH)):
+            for path in sorted(folder.rglob("*.ttl")):
+                graph = prefix + path.relative_to(folder).with_suffix("").as_posix()
+                found.append(GraphFile(path, graph, self.graph_file(graph).kind))
         return found
 
     def relative(self, path: Path) -> str:

@@ -13,27 +13,15 @@ from pathlib import Path
 from innograph.atomic import write_text
 from innograph.errors import UsageError
 from innograph.fmt import canonical
-from innograph.namespaces import IG, SRC
+from innograph.namespaces import IG, SRC, turtle_prefixes
 from innograph.project import Project
 
-SOURCE_TEMPLATE = """# What ../shared/sources/{file} says, curated; loaded as the named graph
+SOURCE_HEADER = """# What ../shared/sources/{file} says, curated; loaded as the named graph
 # https://w3id.org/innograph/graph/{stem}. Every fact here must be supported by that article's text.
 # Patterns and rules: docs/curation.md. Check with: innograph validate
 
-@prefix cmp: <https://w3id.org/innograph/vocab/comparator/> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix field: <https://w3id.org/innograph/vocab/field/> .
-@prefix id: <https://w3id.org/innograph/id/> .
-@prefix ig: <https://w3id.org/innograph/ontology#> .
-@prefix ind: <https://w3id.org/innograph/vocab/indicator/> .
-@prefix instr: <https://w3id.org/innograph/vocab/instrument/> .
-@prefix lvl: <https://w3id.org/innograph/vocab/level/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix src: <https://w3id.org/innograph/id/source/> .
-@prefix unit: <https://w3id.org/innograph/vocab/unit/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
+CURATION_PREFIXES = ("cmp", "dcterms", "field", "id", "ig", "ind", "instr", "lvl", "rdfs", "skos", "src", "unit", "xsd")
 
 
 GUESSED = (
@@ -81,7 +69,7 @@ def new_source(project: Project, article: Path) -> list[Path]:
         f"    ig:curatorNote {_literal(GUESSED)} .\n"
     )
     updated = canonical(existing + record, project.relative(sources_file))
-    write_text(graph_file, SOURCE_TEMPLATE.format(file=article.name, stem=stem))
+    write_text(graph_file, SOURCE_HEADER.format(file=article.name, stem=stem) + turtle_prefixes(*CURATION_PREFIXES))
     write_text(sources_file, updated)
     return [sources_file, graph_file]
 

@@ -19,8 +19,7 @@ import pyoxigraph as ox
 
 from innograph.errors import InputError
 from innograph.loader import KnowledgeGraph, load
-from innograph.namespaces import GRAPH, ONTOLOGY_GRAPH
-from innograph.project import GraphFile, Project, find_project
+from innograph.project import Project, find_project
 
 SIDECAR_SUFFIX = ".innograph.json"
 
@@ -31,17 +30,6 @@ def _sidecar(path: Path) -> Path:
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def graph_file_for(project: Project, graph: str) -> GraphFile:
-    """The file (and kind) a named graph stands for, from its IRI alone."""
-    if graph.startswith(ONTOLOGY_GRAPH):
-        rel = graph[len(ONTOLOGY_GRAPH) :]
-        kind = "shapes" if rel == "shapes" else "vocab" if rel.startswith("vocab/") else "ontology"
-        return GraphFile(project.ontology_dir / f"{rel}.ttl", graph, kind)
-    rel = graph[len(GRAPH) :] if graph.startswith(GRAPH) else graph
-    kind = "sources" if rel == "sources" else "reference" if "/" in rel else "source"
-    return GraphFile(project.kg_dir / f"{rel}.ttl", graph, kind)
 
 
 def load_store(project: Project, path: Path) -> tuple[KnowledgeGraph, float]:
@@ -74,7 +62,7 @@ def open_store(project: Project, path: Path, warn=print) -> KnowledgeGraph:
     except OSError as error:
         raise InputError(f"cannot open the store: {error}", path=str(path)) from None
     graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-    files = [graph_file_for(project, g) for g in graphs]
+    files = [project.graph_file(g) for g in graphs]
     sidecar = _sidecar(path)
     if sidecar.exists():
         recorded = json.loads(sidecar.read_text(encoding="utf-8")).get("files", {})
@@ -113,7 +101,7 @@ def fetch_endpoint(project: Project, url: str, timeout: float) -> KnowledgeGraph
     graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     if not graphs:
         raise InputError("the endpoint holds no named graphs: load it with innograph push", path=url)
-    return KnowledgeGraph(project=project, store=store, files=[graph_file_for(project, g) for g in graphs])
+    return KnowledgeGraph(project=project, store=store, files=[project.graph_file(g) for g in graphs])
 
 
 def open_graph(

@@ -1,8 +1,8 @@
 """Validate the knowledge graph: SHACL shapes, SPARQL checks and source quotes, in one report.
 
-* pySHACL runs over the union of the curated graphs (it validates a dataset one named graph at a time
-  otherwise), with the ontology and vocabularies as ``ont_graph`` so that ``sh:targetClass`` follows the
-  class hierarchy: a shape on ``ig:Organization`` applies to ministries.
+* pySHACL runs over one graph holding the curated graphs, the ontology and the vocabularies (it would
+  validate a dataset one named graph at a time), so that ``sh:targetClass`` follows the class hierarchy:
+  a shape on ``ig:Organization`` applies to ministries.
 * Every ``queries/checks/*-violation.rq`` must return no rows.
 * Every ``ig:quote`` must be found, word for word, in the source article it cites.
 """
@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from innograph.checks import load_checks, run_check
 from innograph.loader import KnowledgeGraph, to_rdflib
-from innograph.namespaces import DCTERMS, IG, ONTOLOGY_GRAPH, RDF, RDFS, SH, SKOS, curie
+from innograph.namespaces import DCTERMS, IG, RDF, RDFS, SH, SKOS, curie
 from innograph.report import ERROR, WARNING, Finding, Report
 
 _SEVERITY = {f"{SH}Violation": ERROR, f"{SH}Warning": WARNING, f"{SH}Info": WARNING}
@@ -264,12 +264,7 @@ def query_findings(kg: KnowledgeGraph) -> list[Finding]:
     root = kg.project.queries_dir
     if not root.is_dir():
         return []
-    declared = {
-        row["t"].value
-        for row in kg.query(
-            f'SELECT DISTINCT ?t WHERE {{ GRAPH ?g {{ ?t a ?k }} FILTER (STRSTARTS(STR(?g), "{ONTOLOGY_GRAPH}")) }}'
-        )
-    }
+    declared = kg.declared()
     findings = []
     for path in sorted(root.rglob("*.rq")):
         shown = kg.project.relative(path)

@@ -102,3 +102,12 @@ def build_network(kg, spec: ViewSpec) -> nx.MultiDiGraph:
     except ValueError as error:
         raise UsageError(str(error)) from None
     return graph
+
+
+def write_view(kg, spec: ViewSpec, out: Path, style=None) -> tuple[Path, nx.MultiDiGraph]:
+    """Build one view's network and write its page; returns the file and the network."""
+    from innograph.view import load_style, render, write_html
+
+    style = style or load_style(kg.project.root / "viz")
+    graph = build_network(kg, spec)
+    return write_html(render(graph, spec.title, style), out), graph
