@@ -11,7 +11,7 @@ import pytest
 
 from innograph.loader import KnowledgeGraph, load
 from innograph.report import Report
-from innograph.validate import validate
+from innograph.validation import validate
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

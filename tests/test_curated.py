@@ -6,7 +6,7 @@ from conftest import REPO
 
 from innograph.loader import to_rdflib_term
 from innograph.namespaces import GRAPH, ID, IG, RDF, RDFS
-from innograph.validate import Locator
+from innograph.validation import Locator
 
 SOURCE_STEMS = sorted(p.stem for p in (REPO.parent / "shared" / "sources").glob("*.txt"))
 

@@ -10,10 +10,8 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from synthetic import generate
 
-import innograph.validate  # noqa: F401 - the module, not the function innograph exports
+from innograph import validation
 from innograph.loader import load
-
-validation = sys.modules["innograph.validate"]
 
 
 def test_two_processes_find_what_one_finds(tmp_path, monkeypatch):

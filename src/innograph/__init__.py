@@ -9,7 +9,7 @@ Use it from Python as from the command line::
 """
 
 from innograph.loader import KnowledgeGraph, load
-from innograph.validate import validate
+from innograph.validation import validate
 
 __all__ = ["KnowledgeGraph", "load", "validate"]
 __version__ = "0.1.0"

@@ -36,7 +36,7 @@ def _load(args):
 
 
 def cmd_validate(args) -> int:
-    from innograph.validate import validate
+    from innograph.validation import validate
 
     started = time.perf_counter()
     report = validate(_load(args))
@@ -58,7 +58,7 @@ def cmd_stats(args) -> int:
 
 def cmd_build(args) -> int:
     from innograph.build import write_dataset
-    from innograph.validate import validate
+    from innograph.validation import validate
 
     kg = _load(args)
     report = validate(kg)
