@@ -106,6 +106,11 @@ def sparql_term(term: Term) -> str:
 
 # ---------------------------------------------------------------- where the VALUES block goes
 
+
+class NoWhereGroup(UsageError):
+    """The text has no WHERE group to put a VALUES block in: usually a syntax error further up."""
+
+
 _TOKEN = re.compile(
     r"""(?P<comment>\#[^\n]*)
       | (?P<string>\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
@@ -161,7 +166,7 @@ def where_brace(text: str) -> int:
                 return end
         if kind in ("word", "open", "close"):
             previous = value
-    raise UsageError("cannot find the query's WHERE group to bind parameters in")
+    raise NoWhereGroup("cannot find the query's WHERE group to bind parameters in")
 
 
 def bind(text: str, values: dict[str, Term]) -> str:

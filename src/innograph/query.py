@@ -1,11 +1,14 @@
-"""Run a catalogue query (or the user's own) on an engine, with parameters bound safely.
+"""Run a catalogue query (or the user's own) on an engine, with parameters bound safely::
 
-from innograph.loader import load
-from innograph.query import run_query
-from innograph.catalog import resolve
+    from innograph import load
+    from innograph.catalog import resolve
+    from innograph.engines import OxigraphEngine
+    from innograph.query import run_query
 
-kg = load()
-table = run_query(resolve("targets-by-place", kg.project.queries_dir), OxigraphEngine(kg), {"place": "ningbo"})
+    kg = load()
+    query = resolve("figures-about", kg.project.queries_dir)
+    table = run_query(query, OxigraphEngine(kg), {"entity": "yinchuan"})
+    print(table.render("table"))
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from innograph.catalog import Query
 from innograph.engines import second_opinion, syntax_error
 from innograph.errors import UsageError
 from innograph.namespaces import PREFIXES
-from innograph.params import bind, parse_value, query_form, sparql_term
+from innograph.params import NoWhereGroup, bind, parse_value, query_form, sparql_term
 from innograph.results import Table, Term
 
 
@@ -79,9 +82,7 @@ def run_query(query: Query, engine, given: dict[str, str] | None = None, lang: s
     try:
         bound = bind(text, values)
         return engine.run(bound)
-    except (SyntaxError, UsageError) as error:
-        if isinstance(error, UsageError) and "WHERE group" not in str(error):
-            raise
+    except (SyntaxError, NoWhereGroup) as error:
         errors = [e for e in (_syntax_error_of(engine, text), second_opinion(text)) if e is not None]
         raise syntax_error(errors or [error], shown, added) from None
 
