@@ -351,6 +351,10 @@ def _load_files_or_store(args):
     return open_graph(args.root, args.sources, store=args.store)
 
 
+def _interrupt(_signal, _frame) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_serve(args) -> int:
     import signal
 
@@ -367,7 +371,7 @@ def cmd_serve(args) -> int:
         print(f"SPARQL query endpoint: {base}/query")
         print(f"SPARQL update endpoint: {base}/update   Graph Store: {base}/store")
         print("Ctrl-C stops the server.", flush=True)
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        signal.signal(signal.SIGTERM, _interrupt)  # kill and Ctrl-C both stop the server cleanly
         process.wait()
         print("innograph: the Oxigraph server stopped by itself", file=sys.stderr)
         return EXIT_INPUT
