@@ -1,14 +1,14 @@
 """Run a catalogue query (or the user's own) on an engine, with parameters bound safely::
 
-    from innograph import load
-    from innograph.catalog import resolve
-    from innograph.engines import OxigraphEngine
-    from innograph.query import run_query
+from innograph import load
+from innograph.catalog import resolve
+from innograph.engines import OxigraphEngine
+from innograph.query import run_query
 
-    kg = load()
-    query = resolve("figures-about", kg.project.queries_dir)
-    table = run_query(query, OxigraphEngine(kg), {"entity": "yinchuan"})
-    print(table.render("table"))
+kg = load()
+query = resolve("figures-about", kg.project.queries_dir)
+table = run_query(query, OxigraphEngine(kg), {"entity": "yinchuan"})
+print(table.render("table"))
 """
 
 from __future__ import annotations
