@@ -102,21 +102,22 @@ def test_stats_counts_every_source_graph():
 
 
 def test_build_writes_the_dataset(tmp_path):
-    out = tmp_path / "out" / "graph.nq"
-    result = run("build", "--out", str(out))
+    out = tmp_path / "out"
+    result = run("build", "--out", str(out), "--format", "nq", "--no-views", "--no-docs")
     assert result.returncode == 0, result.stderr
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.load(path=str(out), format=ox.RdfFormat.N_QUADS)
+    store.load(path=str(out / "innograph.nq"), format=ox.RdfFormat.N_QUADS)
     graphs = {g.value for g in store.named_graphs()}
     assert "https://w3id.org/innograph/graph/003_75882ef34e9256a3" in graphs
-    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")], "temporary file left behind"
+    assert sorted(p.name for p in out.iterdir()) == ["innograph.nq", "manifest.json"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "temporary folder left behind"
 
 
 def test_build_writes_nothing_when_the_graph_is_invalid(tmp_path):
     root, sources = make_project(tmp_path, {"kg/fixture.ttl": BROKEN_RULE})
-    out = tmp_path / "graph.trig"
+    out = tmp_path / "build"
     result = run("build", "--root", str(root), "--sources", str(sources), "--out", str(out))
     assert result.returncode == 1
     assert not out.exists()

@@ -57,24 +57,36 @@ def cmd_stats(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from innograph.build import write_dataset
+    from innograph.build import build
     from innograph.validation import validate
 
+    folder = _build_folder(args)
     kg = _load(args)
     report = validate(kg)
     if not report.conforms(strict=args.strict):
         print(report.to_text())
         print("innograph: the graph does not validate; nothing was written", file=sys.stderr)
         return EXIT_VIOLATIONS
-    out = write_dataset(kg, Path(args.out) if args.out else kg.project.root / "build" / "innograph.trig")
-    print(f"{len(kg)} triples in {len(kg.files)} named graphs validated and written to {out}")
-    if not args.no_views:
-        views_dir = Path(args.views) if args.views else kg.project.root / "views"
-        for line in write_all_views(kg, views_dir):
-            print(f"view: {line}")
+    built = build(kg, folder, args.format, views=not args.no_views, docs=not args.no_docs)
+    print(f"{len(kg)} triples in {len(kg.files)} named graphs validated and written to {built.dataset}")
+    for line in built.views:
+        print(f"view: {line}")
+    if built.docs:
+        print(f"docs: {built.docs}")
     if report.warnings:
         print(f"{len(report.warnings)} warning(s): run 'innograph validate' to see them")
     return EXIT_OK
+
+
+def _build_folder(args) -> Path:
+    from innograph.build import FORMATS
+    from innograph.errors import UsageError
+    from innograph.project import find_project
+
+    if args.out and Path(args.out).suffix.lstrip(".") in FORMATS:
+        suffix = Path(args.out).suffix[1:]
+        raise UsageError(f"--out names the build folder, not a file: try --out DIR --format {suffix}")
+    return Path(args.out) if args.out else find_project(args.root, args.sources).root / "build"
 
 
 def cmd_queries(args) -> int:
@@ -113,6 +125,8 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise UsageError(f"--param takes NAME=VALUE, not {pair!r}")
+        if name.strip() in given:
+            raise UsageError(f"--param {name.strip()} is given twice; give each parameter once")
         given[name.strip()] = value
     return given
 
@@ -201,18 +215,6 @@ def cmd_view(args) -> int:
     path, graph = write_view(kg, spec, out)
     print(f"{path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
     return EXIT_OK
-
-
-def write_all_views(kg, out_dir: Path) -> list[str]:
-    from innograph.view import load_style
-    from innograph.views import load_specs, write_view
-
-    style = load_style(kg.project.root / "viz")
-    written = []
-    for spec in load_specs(kg.project.root / "viz").values():
-        path, graph = write_view(kg, spec, out_dir / f"{spec.name}.html", style)
-        written.append(f"{path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)")
-    return written
 
 
 def cmd_analyze(args) -> int:
@@ -404,12 +406,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_store_options(stats)
     stats.set_defaults(run=cmd_stats)
 
-    build = commands.add_parser("build", help="validate, then write the whole graph as one dataset file")
+    build = commands.add_parser(
+        "build",
+        help="validate, then write the dataset, the views and the docs as one generation (build/)",
+        description="Validate, then write one generation of outputs into a folder (default build/): the dataset "
+        "(innograph.trig or .nq), views/*.html for viz/views.toml, docs/index.html and manifest.json. The folder "
+        "is written beside and swapped in at once: readers see the old build or the new one. The same files give "
+        "the same bytes.",
+    )
     _add_project_options(build)
-    build.add_argument("--out", help="output file, .trig or .nq (default: build/innograph.trig in the project)")
+    build.add_argument("--out", metavar="DIR", help="the build folder (default: build/ in the project)")
+    build.add_argument("--format", choices=("trig", "nq"), default="trig", help="dataset format (default trig)")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
-    build.add_argument("--views", help="folder for the views of viz/views.toml (default: views/ in the project)")
-    build.add_argument("--no-views", action="store_true", help="write the dataset only")
+    build.add_argument("--no-views", action="store_true", help="leave out the views")
+    build.add_argument("--no-docs", action="store_true", help="leave out the documentation page")
     build.set_defaults(run=cmd_build)
 
     queries = commands.add_parser("queries", help="list the query catalogue: name, title, parameters")
@@ -507,20 +517,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from innograph.terminal import PrintableStream
+
+    # Labels are data and may hold control characters: nothing printed may act on the terminal.
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(sys.stdout), PrintableStream(sys.stderr)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
     except InnographError as error:
         print(f"innograph: error: {error}", file=sys.stderr)
         return error.exit_code
-    except ValueError as error:
-        print(f"innograph: error: {error}", file=sys.stderr)
-        return EXIT_INPUT
     except BrokenPipeError:  # the reader went away (innograph queries | head): stop quietly
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as error:  # a file or folder that cannot be read or written: one line, never a traceback
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"innograph: error: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_INPUT
+    except ValueError as error:
+        print(f"innograph: error: {error}", file=sys.stderr)
+        return EXIT_INPUT
 
 
 if __name__ == "__main__":

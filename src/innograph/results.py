@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from innograph.namespaces import XSD, curie
+from innograph.terminal import printable
 
 NUMERIC = {f"{XSD}{t}" for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
 FORMATS = ("table", "csv", "json", "md")
@@ -113,7 +114,7 @@ class Table:
     def to_table(self) -> str:
         if self.boolean is not None:
             return "yes" if self.boolean else "no"
-        cells = [[c.replace("\n", " ") for c in row] for row in self._cells()]
+        cells = [[printable(c.replace("\n", " ")) for c in row] for row in self._cells()]
         widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(self.variables)]
         line = "  ".join("-" * w for w in widths)
         out = ["  ".join(v.ljust(w) for v, w in zip(self.variables, widths, strict=True)).rstrip(), line]
@@ -126,7 +127,7 @@ class Table:
             return f"**{'yes' if self.boolean else 'no'}**"
 
         def esc(text: str) -> str:
-            return text.replace("|", "\\|").replace("\n", " ")
+            return printable(text.replace("|", "\\|").replace("\n", " "))
 
         out = ["| " + " | ".join(self.variables) + " |", "|" + "|".join(" --- " for _ in self.variables) + "|"]
         out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in self._cells()]

@@ -166,11 +166,22 @@ def to_pyvis(graph: nx.MultiDiGraph, style: Style, size_by: dict[str, float] | N
     return net, physics
 
 
+def ordered(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The same network with nodes and edges in sorted order: the projection fills it from sets and store
+    scans, whose order changes from run to run, and the layout and the page follow insertion order. Sorted,
+    the same graph gives the same page, byte for byte."""
+    out = nx.MultiDiGraph(**graph.graph)
+    out.add_nodes_from(sorted(graph.nodes(data=True), key=lambda item: str(item[0])))
+    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
+    out.add_edges_from(edges)
+    return out
+
+
 def render(graph: nx.MultiDiGraph, title: str, style: Style, size_by: dict[str, float] | None = None) -> str:
     """The HTML page for a network."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    net, physics = to_pyvis(graph, style, size_by)
+    net, physics = to_pyvis(ordered(graph), style, size_by)
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
     counts: dict[str, int] = {}
     for node in nodes:

@@ -111,3 +111,15 @@ def write_view(kg, spec: ViewSpec, out: Path, style=None) -> tuple[Path, nx.Mult
     style = style or load_style(kg.project.root / "viz")
     graph = build_network(kg, spec)
     return write_html(render(graph, spec.title, style), out), graph
+
+
+def write_all(kg, out_dir: Path) -> list[str]:
+    """Write every view of ``viz/views.toml`` into ``out_dir``; one line per view: file, nodes and edges."""
+    from innograph.view import load_style
+
+    style = load_style(kg.project.root / "viz")
+    written = []
+    for spec in load_specs(kg.project.root / "viz").values():
+        path, graph = write_view(kg, spec, out_dir / f"{spec.name}.html", style)
+        written.append(f"{path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)")
+    return written
