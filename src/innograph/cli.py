@@ -358,30 +358,48 @@ def _interrupt(_signal, _frame) -> None:
 
 
 def cmd_serve(args) -> int:
+    """Serve the graph on 127.0.0.1, read-only unless --writable; stop cleanly on Ctrl-C, SIGTERM or SIGHUP."""
+    import contextlib
     import signal
 
-    from innograph.push import Endpoints, push
-    from innograph.serve import free_port, start_server, stop_server
+    from innograph.serve import claim_port, start_serving
 
-    kg = _load_files_or_store(args)
-    port = args.port or free_port()
-    process = start_server(port)
-    base = f"http://127.0.0.1:{port}"
+    for name in ("SIGTERM", "SIGHUP"):  # like Ctrl-C: stop the server, remove the temporary store
+        # ... unless ignored on purpose (nohup ignores SIGHUP)
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) is not signal.SIG_IGN:
+            signal.signal(getattr(signal, name), _interrupt)
+    front = claim_port(args.port)  # before anything starts: a port in use is refused at once
+    serving = None
     try:
-        pushed = push(kg, Endpoints(f"{base}/query", f"{base}/update", f"{base}/store"), args.timeout)
-        print(f"serving {sum(p.triples for p in pushed)} triples in {len(pushed)} named graphs")
+        kg = _load_files_or_store(args)
+        store = Path(args.store) if args.store else None
+        serving = start_serving(front, kg, store, args.writable, args.allow_service, args.timeout)
+        base = serving.base
+        if args.writable:
+            mode = "writable: updates and Graph Store writes change a copy that ends with the server"
+        else:
+            mode = "read-only: updates, Graph Store writes and SERVICE are refused (see --writable)"
+        print(f"serving {len(kg)} triples in {len(kg.files)} named graphs, {mode}")
         print(f"SPARQL query endpoint: {base}/query")
-        print(f"SPARQL update endpoint: {base}/update   Graph Store: {base}/store")
+        if args.writable:
+            print(f"SPARQL update endpoint: {base}/update   Graph Store: {base}/store")
+        print(f"query page: {base}/")
         print("Ctrl-C stops the server.", flush=True)
-        signal.signal(signal.SIGTERM, _interrupt)  # kill and Ctrl-C both stop the server cleanly
-        process.wait()
+        serving.backend.wait()
         print("innograph: the Oxigraph server stopped by itself", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("stopped", flush=True)
+        with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+            print("stopped", flush=True)
         return EXIT_OK
     finally:
-        stop_server(process)
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # a second signal must not cut the clean-up short
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_IGN)
+        if serving is not None:
+            serving.close()
+        else:
+            front.server_close()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -478,11 +496,20 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each request (default 60)")
     push.set_defaults(run=cmd_push)
 
-    serve = commands.add_parser("serve", help="serve the graph from an Oxigraph SPARQL server on 127.0.0.1")
+    serve = commands.add_parser(
+        "serve", help="serve the graph read-only over SPARQL on 127.0.0.1 (Oxigraph behind a guard)"
+    )
     _add_project_options(serve)
     serve.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     serve.add_argument("--store", metavar="PATH", help="serve a persistent Oxigraph store's graph instead of the files")
-    serve.add_argument("--timeout", type=float, default=60.0, help="seconds to wait while loading (default 60)")
+    serve.add_argument("--timeout", type=float, default=60.0, help="seconds to wait while starting (default 60)")
+    serve.add_argument(
+        "--writable", action="store_true",
+        help="accept SPARQL updates and Graph Store writes (to a copy that ends with the server)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--allow-service", action="store_true", help="let queries use SERVICE (and updates LOAD): fetch other URLs"
+    )
     serve.set_defaults(run=cmd_serve)
 
     view = commands.add_parser("view", help="write an interactive network view: one HTML file that opens offline")
