@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO, make_project
 
 
@@ -154,3 +155,76 @@ def test_queries_naming_undeclared_terms_are_reported(tmp_path):
     assert result.returncode == 1
     assert "queries/oops.rq" in result.stdout and "line 3: ig:Citty" in result.stdout
     assert "the query uses ig:Citty, which the ontology does not declare" in result.stdout
+
+
+# ------------------------------------------------------------------ fmt: line endings, BOM, final newline
+
+CANONICAL = PREFIXES.replace("@prefix", "PREFIX").replace(" .\n", "\n") + (
+    '\nid:ningbo\n    a ig:City ;\n    rdfs:label "Ningbo"@en ;\n.\n'
+)
+
+
+def _fmt_project(tmp_path, content: bytes):
+    root, _sources = make_project(tmp_path, {"kg/fixture.ttl": VALID})
+    path = root / "kg" / "fixture.ttl"
+    path.write_bytes(content)
+    return root, path
+
+
+def test_canonical_text_is_what_fmt_writes(tmp_path):
+    root, path = _fmt_project(tmp_path, VALID.encode())
+    assert run("fmt", "--root", str(root), str(path)).returncode == 0
+    assert path.read_bytes() == CANONICAL.encode()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        CANONICAL.replace("\n", "\r\n").encode(),  # CRLF
+        CANONICAL.replace("\n", "\r").encode(),  # old Mac line endings
+        b"\xef\xbb\xbf" + CANONICAL.encode(),  # a byte-order mark
+        CANONICAL.encode().removesuffix(b"\n"),  # no final newline
+        b"\xef\xbb\xbf" + CANONICAL.replace("\n", "\r\n").encode().removesuffix(b"\r\n"),  # all three
+    ],
+    ids=["crlf", "cr", "bom", "no-final-newline", "all"],
+)
+def test_fmt_check_reports_and_fmt_normalises_line_endings_bom_and_final_newline(tmp_path, content):
+    root, path = _fmt_project(tmp_path, content)
+    check = run("fmt", "--check", "--root", str(root), str(path))
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert check.stdout == "not canonical: kg/fixture.ttl\n"
+    assert path.read_bytes() == content  # --check writes nothing
+    result = run("fmt", "--root", str(root), str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "reformatted kg/fixture.ttl\n"
+    assert path.read_bytes() == CANONICAL.encode()
+    assert run("fmt", "--check", "--root", str(root), str(path)).returncode == 0
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temporary left behind
+
+
+def test_fmt_normalises_a_file_with_no_statements_too(tmp_path):
+    root, path = _fmt_project(tmp_path, b"\xef\xbb\xbf# header\r\n" + PREFIXES.replace("\n", "\r\n").encode())
+    assert run("fmt", "--root", str(root), str(path)).returncode == 0
+    assert path.read_bytes() == ("# header\n" + PREFIXES).encode()
+
+
+def test_fmt_leaves_an_unparseable_crlf_file_with_a_bom_untouched(tmp_path):
+    content = b"\xef\xbb\xbf" + MALFORMED.replace("\n", "\r\n").encode()
+    root, path = _fmt_project(tmp_path, content)
+    result = run("fmt", "--root", str(root), str(path))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "does not parse" in result.stderr
+    assert path.read_bytes() == content
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_fmt_names_a_file_that_is_not_utf8(tmp_path):
+    content = VALID.replace("Ningbo", "Ningb\xf6").encode("latin-1")
+    root, path = _fmt_project(tmp_path, content)
+    result = run("fmt", "--root", str(root), str(path))
+    assert result.returncode == 2
+    offset = content.index(b"\xf6")
+    assert result.stderr.strip().splitlines() == [
+        f"innograph: error: kg/fixture.ttl: is not UTF-8 text (byte 0xf6 at offset {offset}); save it as UTF-8"
+    ]
+    assert path.read_bytes() == content

@@ -7,7 +7,8 @@ Each file starts with a comment header::
     # message: {term} is not declared in the ontology: declare it, or fix its spelling.
 
 and selects one row per problem. ``?graph`` (the named graph, hence the file) and ``?focus`` (the entity)
-place the finding in the report; any variable can be named in the message as ``{name}``. A user adds a
+place the finding in the report, and ``?at``, a literal, moves it to the line that writes that value; any
+variable can be named in the message as ``{name}``. A user adds a
 check by adding a file: no Python to touch.
 """
 
@@ -65,7 +66,8 @@ def show(term) -> str:
 
 
 def run_check(kg, check: Check, locate, shown_as: str) -> list[Finding]:
-    """Run one check over the knowledge graph; ``locate(graph_iri, focus_iri)`` gives (file, line, label)."""
+    """Run one check over the knowledge graph; ``locate(graph_iri, focus_iri, literal_text)`` gives (file, line,
+    label)."""
     try:
         solutions = kg.query(check.sparql)
     except SyntaxError as error:
@@ -78,9 +80,11 @@ def run_check(kg, check: Check, locate, shown_as: str) -> list[Finding]:
         values = {name: row[name] for name in names}
         graph = values.get("graph")
         focus = values.get("focus")
+        at = values.get("at")
         file, line, label = locate(
             graph.value if isinstance(graph, ox.NamedNode) else None,
             focus.value if isinstance(focus, ox.NamedNode) else None,
+            at.value if isinstance(at, ox.Literal) else None,
         )
         message = _PLACEHOLDER.sub(lambda m, v=values: show(v.get(m.group(1))), check.message)
         findings.append(Finding(file, line, show(focus), check.severity, message, f"check {check.name}", label))

@@ -5,13 +5,16 @@ objects sorted, blank nodes and lists laid out deterministically) with trailing 
 the file's leading comment block kept. Comments elsewhere in a file are not kept: notes that must
 survive belong in ``ig:curatorNote`` or ``rdfs:comment``.
 
-A file is only ever replaced by a version that parses back to an isomorphic graph (no triple lost or
-changed), written to a temporary file and renamed; a file that cannot be parsed is left as it is.
+Line endings are LF, the file ends with one newline and has no byte-order mark: CRLF, a BOM or a missing
+final newline make a file not canonical. A file is only ever replaced by a version that parses back to an
+isomorphic graph (no triple lost or changed), written to a temporary file and renamed; a file that cannot
+be parsed is left as it is.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +27,9 @@ class Outcome:
     path: Path
     shown: str
     changed: bool
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def _header(text: str) -> str:
@@ -52,20 +58,45 @@ def _parse(text: str, shown: str):
     return graph
 
 
+def normalise_text(text: str) -> str:
+    """The text without a byte-order mark, with LF line endings and one final newline."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text.rstrip("\n") + "\n" if text.strip() else ""
+
+
 def canonical(text: str, shown: str) -> str:
     """The canonical text of a Turtle document; raises if it does not parse or would lose a triple."""
     from rdflib.compare import isomorphic
 
+    # Line endings as written, so that a multi-line literal keeps its CRLF; but a lone CR (old Mac files),
+    # which rdflib does not read as a line end, becomes LF.
+    text = _LONE_CR.sub("\n", text.removeprefix("\ufeff"))
     graph = _parse(text, shown)
     if len(graph) == 0:
-        return text  # a file with no statements yet (a fresh scaffold) keeps its prefixes as written
+        return normalise_text(text)  # a file with no statements yet (a fresh scaffold) keeps its prefixes
     out = io.BytesIO()
     graph.serialize(out, format="longturtle", encoding="utf-8")
-    body = "\n".join(line.rstrip() for line in out.getvalue().decode("utf-8").splitlines()).strip() + "\n"
+    body = "\n".join(line.rstrip() for line in out.getvalue().decode("utf-8").split("\n")).strip() + "\n"
     result = _header(text) + body
     if not isomorphic(graph, _parse(result, shown)):
         raise InputError("formatting would change its triples; left as it is", path=shown)
     return result
+
+
+def read_exactly(path: Path, shown: str) -> str:
+    """The file's text as it is on disk: line endings and a byte-order mark kept (``read_text`` would turn
+    CRLF into LF and hide it from the comparison with the canonical text)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read file: {error.strerror or error}", path=shown) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        byte = data[error.start]
+        raise InputError(
+            f"is not UTF-8 text (byte 0x{byte:02x} at offset {error.start}); save it as UTF-8", path=shown
+        ) from None
 
 
 def turtle_files(root: Path) -> list[Path]:
@@ -77,7 +108,7 @@ def format_files(paths: list[Path], relative, check: bool) -> list[Outcome]:
     outcomes = []
     for path in paths:
         shown = relative(path)
-        text = path.read_text(encoding="utf-8")
+        text = read_exactly(path, shown)
         result = canonical(text, shown)
         changed = result != text
         if changed and not check:

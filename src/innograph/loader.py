@@ -76,10 +76,25 @@ def parse_error(path: str, error: SyntaxError) -> InputError:
     return InputError(f"malformed Turtle: {detail}", path=path, line=line, column=column)
 
 
+BOM = b"\xef\xbb\xbf"
+BOM_MESSAGE = "starts with a byte-order mark (U+FEFF); save it as UTF-8 without BOM, or run innograph fmt"
+
+
+def _starts_with_bom(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(BOM)) == BOM
+    except OSError:
+        return False
+
+
 def load_file(store: ox.Store, graph_file: GraphFile, shown_as: str) -> None:
     try:
         store.load(path=str(graph_file.path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph_file.graph))
     except SyntaxError as error:
+        # Oxigraph reads a byte-order mark as an invisible first character of the first token
+        if _starts_with_bom(graph_file.path):
+            raise InputError(BOM_MESSAGE, path=shown_as) from None
         raise parse_error(shown_as, error) from None
     except OSError as error:
         raise InputError(f"cannot read file: {error.strerror or error}", path=shown_as) from None

@@ -45,13 +45,17 @@ class Locator:
                 return graph_file.graph
         return sorted(graphs)[0]
 
-    def __call__(self, graph: str | None, focus: str | None) -> tuple[str, int, str]:
+    def __call__(self, graph: str | None, focus: str | None, at: str | None = None) -> tuple[str, int, str]:
+        """File, line and label of a finding; ``at``, a literal's text, moves the line to where the file
+        writes that literal (after the entity's first line), for a finding about one value."""
         home = graph or (self.home(focus) if focus else None)
         graph_file = self.kg.file_of(home) if home else None
         if graph_file is None:
             return "", 0, self.label(focus) if focus else ""
         shown = self.kg.project.relative(graph_file.path)
         line = self.line_of(graph_file.path, focus) if focus else 0
+        if at is not None:
+            line = self.line_of_literal(graph_file.path, at, line) or line
         return shown, line, self.label(focus) if focus else ""
 
     @cache  # noqa: B019 - one locator per validation run
@@ -65,9 +69,12 @@ class Locator:
     @cache  # noqa: B019
     def _lines(self, path: Path) -> list[str]:
         try:
-            return path.read_text(encoding="utf-8").splitlines()
+            text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return []
+        # lines as a Turtle parser counts them: str.splitlines would also break at U+0085, U+2028 and
+        # other characters that a literal may hold
+        return [line.removesuffix("\r") for line in text.removeprefix("\ufeff").split("\n")]
 
     def line_of(self, path: Path, iri: str) -> int:
         """The first line where the entity starts a statement (or, failing that, appears at all)."""
@@ -80,6 +87,29 @@ class Locator:
             if any(re.search(rf"(^|[\s(\[,;]){re.escape(name)}($|[\s)\],;.])", text) for name in names):
                 return number
         return 0
+
+    def line_of_literal(self, path: Path, value: str, start: int = 0) -> int:
+        """The first line, from ``start`` on (else from the top), that writes a string literal with this
+        text (escapes such as \\u001B or \\" read as the characters they stand for); 0 if none does."""
+        first, *rest = value.split("\n")
+        needles = ('"' + first, "'" + first) if rest else ('"' + first + '"', "'" + first + "'")
+        lines = self._lines(path)
+        for number in [*range(max(start, 1), len(lines) + 1), *range(1, max(start, 1))]:
+            text = _unescape(lines[number - 1])
+            if any(needle in text for needle in needles):
+                return number
+        return 0
+
+
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[tbnrf\"'\\])")
+_SIMPLE_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _unescape(text: str) -> str:
+    """A line of Turtle with its string escapes replaced by the characters they stand for."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: _SIMPLE_ESCAPES.get(m.group(1)) or chr(int(m.group(1)[1:], 16)), text)
 
 
 PARALLEL_MIN_TRIPLES = 50_000  # below this, one process is faster than two
@@ -217,23 +247,20 @@ def source_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
         ]
     texts: dict[str, str | None] = {}
     for row in kg.query(f"SELECT ?source ?file WHERE {{ ?source <{IG}fileName> ?file }}"):
-        path = sources_dir / row["file"].value
+        name = row["file"].value
+        path = sources_dir / name
+        problem = None
         if path.is_file():
-            texts[row["source"].value] = normalise_text(path.read_text(encoding="utf-8"))
+            try:  # utf-8-sig: a byte-order mark at the start of an article is not part of its text
+                texts[row["source"].value] = normalise_text(path.read_text(encoding="utf-8-sig"))
+            except UnicodeDecodeError as error:
+                problem = f"names file {name}, which is not UTF-8 text (byte {error.start}): save it as UTF-8"
         else:
+            problem = f"names file {name}, which is not in {sources_dir}"
+        if problem:
             texts[row["source"].value] = None
             file, line, label = locate(None, row["source"].value)
-            findings.append(
-                Finding(
-                    file,
-                    line,
-                    curie(row["source"].value),
-                    ERROR,
-                    f"names file {row['file'].value}, which is not in {sources_dir}",
-                    "sources",
-                    label,
-                )
-            )
+            findings.append(Finding(file, line, curie(row["source"].value), ERROR, problem, "sources", label))
     query = f"""
         SELECT ?graph ?focus ?source ?quote WHERE {{
             GRAPH ?graph {{ ?focus <{IG}quote> ?quote }}
