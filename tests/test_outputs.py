@@ -203,6 +203,9 @@ def test_query_output_never_carries_control_characters(tmp_path, fmt):
 
 def test_validate_and_view_messages_never_carry_control_characters(tmp_path):
     root, sources = make_project(tmp_path, {"kg/fixture.ttl": HOSTILE_GRAPH})
-    for args in (["validate"], ["view", "--focus", "fixture-city", "--out", str(tmp_path / "v.html")]):
-        result = run(*args, "--root", str(root), "--sources", str(sources))
-        assert not any(c in result.stdout + result.stderr for c in RAW), args
+    validated = run("validate", "--root", str(root), "--sources", str(sources))
+    assert validated.returncode == 1
+    assert "id:fixture-city (Evil\\x1b]0;pwned\\x07 city\\x1b[2J \\u202eelif)" in validated.stdout
+    viewed = run("view", "--focus", "fixture-city", "--out", str(tmp_path / "v.html"), "--root", str(root))
+    for result in (validated, viewed):
+        assert not any(c in result.stdout + result.stderr for c in RAW)
