@@ -101,7 +101,8 @@ def swap_in(new: Path, target: Path) -> None:
         raise cannot_write(target, error) from None
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs (a folder named after a dead one is a leftover)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -119,7 +120,7 @@ def sweep_stale(target: Path) -> None:
     for kind in ("new", "old"):
         for leftover in target.parent.glob(f".{target.name}.{kind}-*"):
             pid = leftover.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not _pid_alive(int(pid)):
+            if pid.isdigit() and not pid_alive(int(pid)):
                 with contextlib.suppress(OSError):
                     shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
 
