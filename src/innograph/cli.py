@@ -20,7 +20,9 @@ def _add_project_options(parser: argparse.ArgumentParser) -> None:
 def _add_store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", metavar="PATH", help="read a persistent Oxigraph store (see: innograph load)")
     parser.add_argument("--endpoint", metavar="URL", help="read the graph from a SPARQL 1.1 endpoint")
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an endpoint (default 30)")
+    parser.add_argument(
+        "--timeout", type=float, default=30.0, help="wall-clock deadline in seconds per endpoint request (default 30)"
+    )
 
 
 def _load(args):
@@ -132,14 +134,20 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 
 
 def cmd_query(args) -> int:
+    import math
+
     from innograph.catalog import resolve
-    from innograph.engines import EndpointEngine
+    from innograph.errors import UsageError
     from innograph.project import find_project
-    from innograph.query import run_query
+    from innograph.query import answer
     from innograph.results import Table
 
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise UsageError(f"--timeout takes a number of seconds above 0, not {args.timeout:g}")
     given = _parse_params(args.param)
     if args.endpoint:
+        from innograph.engines import EndpointEngine
+
         project = find_project(args.root, args.sources)
         engine = EndpointEngine(args.endpoint, args.timeout)
     else:
@@ -148,17 +156,21 @@ def cmd_query(args) -> int:
         if args.engine == "rdflib":
             from innograph.engines import RdflibEngine
 
-            engine = RdflibEngine(kg)
+            engine = RdflibEngine(kg, allow_service=args.allow_service)
         else:
             from innograph.engines import OxigraphEngine
 
-            engine = OxigraphEngine(kg)
+            engine = OxigraphEngine(kg, allow_service=args.allow_service)
     query = resolve(args.query, project.queries_dir, project.relative, sys.stdin)
-    result = run_query(query, engine, given, args.lang)
-    if isinstance(result, Table):
-        print(result.render(args.format))
+
+    def render(result: Table | bytes) -> str | bytes:
+        return result.render(args.format) if isinstance(result, Table) else result
+
+    output = answer(query, engine, given, args.lang, args.timeout, render)  # complete before any is printed
+    if isinstance(output, str):
+        print(output)
     else:
-        sys.stdout.buffer.write(result)
+        sys.stdout.buffer.write(output)
         sys.stdout.flush()
     return EXIT_OK
 
@@ -460,7 +472,17 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph", help="embedded engine")
     query.add_argument("--store", metavar="PATH", help="query a persistent Oxigraph store (see: innograph load)")
     query.add_argument("--endpoint", metavar="URL", help="send the query to this SPARQL 1.1 endpoint instead")
-    query.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for an endpoint (default 10)")
+    query.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        help="wall-clock deadline in seconds for the query, on any engine (default 30; over --endpoint: per request)",
+    )
+    query.add_argument(
+        "--allow-service",
+        action="store_true",
+        help="let the embedded engines run SERVICE, which sends requests to other servers (refused by default)",
+    )
     query.set_defaults(run=cmd_query)
 
     fmt = commands.add_parser("fmt", help="rewrite ontology/ and kg/ Turtle in canonical form (--check: only report)")
@@ -562,6 +584,9 @@ def _run(argv: list[str] | None) -> int:
     except InnographError as error:
         print(f"innograph: error: {error}", file=sys.stderr)
         return error.exit_code
+    except KeyboardInterrupt:
+        print("innograph: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # the reader went away (innograph queries | head): stop quietly
         import os
 

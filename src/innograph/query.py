@@ -9,18 +9,28 @@ kg = load()
 query = resolve("figures-about", kg.project.queries_dir)
 table = run_query(query, OxigraphEngine(kg), {"entity": "yinchuan"})
 print(table.render("table"))
+
+``answer(...)`` does the same under a wall-clock deadline that Ctrl-C can cut short, as ``innograph query``
+runs it: in a forked child for the embedded engines, whose evaluation cannot be interrupted otherwise.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from innograph.catalog import Query
-from innograph.engines import second_opinion, syntax_error
+from innograph.deadline import run_with_deadline
+from innograph.engines import EndpointEngine, second_opinion, syntax_error
 from innograph.errors import UsageError
 from innograph.namespaces import PREFIXES
 from innograph.params import NoWhereGroup, bind, parse_value, query_form, sparql_term
 from innograph.results import Table, Term
+from innograph.sparql_text import uses_service
+
+DEFAULT_TIMEOUT = 30.0
+T = TypeVar("T")
 
 
 def with_prefixes(text: str) -> tuple[str, int]:
@@ -76,15 +86,46 @@ def run_query(query: Query, engine, given: dict[str, str] | None = None, lang: s
         raise UsageError(
             f"{query.name}: updates are not run by 'innograph query'; only SELECT, ASK, CONSTRUCT, DESCRIBE"
         )
+    shown = str(query.path) if query.path else query.name
+    if not getattr(engine, "allows_service", False) and uses_service(query.text):
+        raise UsageError(
+            f"{'-' if query.name == '<stdin>' else shown}: the query uses SERVICE, which makes the embedded "
+            f"{engine.name} engine send requests to other servers; allow it with --allow-service"
+        )
     values = resolve_params(query, given or {}, engine, lang)
     text, added = with_prefixes(query.text)
-    shown = str(query.path) if query.path else query.name
     try:
         bound = bind(text, values)
         return engine.run(bound)
     except (SyntaxError, NoWhereGroup) as error:
         errors = [e for e in (_syntax_error_of(engine, text), second_opinion(text)) if e is not None]
         raise syntax_error(errors or [error], shown, added) from None
+
+
+def answer(
+    query: Query,
+    engine,
+    given: dict[str, str] | None = None,
+    lang: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    render: Callable[[Table | bytes], T] | None = None,
+) -> T | Table | bytes:
+    """:func:`run_query` within ``timeout`` seconds of wall-clock time, stoppable by Ctrl-C; with ``render``,
+    what ``render`` makes of the result.
+
+    On an embedded engine, the whole of it (parameter look-ups, binding, evaluation, rendering) runs in a
+    forked child that is killed at the deadline (:class:`~innograph.deadline.QueryTimeout`) or on Ctrl-C;
+    errors come back unchanged. Rendering in the child is what keeps the trip back cheap: a rendered table
+    is one string, where 87,000 rows of :class:`~innograph.results.Term` objects take two seconds to
+    pickle and unpickle. An endpoint needs no child: each of its exchanges has the deadline already."""
+
+    def work():
+        result = run_query(query, engine, given, lang)
+        return render(result) if render is not None else result
+
+    if isinstance(engine, EndpointEngine):
+        return work()
+    return run_with_deadline(work, timeout)
 
 
 def _syntax_error_of(engine, text: str) -> Exception | None:
