@@ -209,3 +209,19 @@ def test_validate_and_view_messages_never_carry_control_characters(tmp_path):
     viewed = run("view", "--focus", "fixture-city", "--out", str(tmp_path / "v.html"), "--root", str(root))
     for result in (validated, viewed):
         assert not any(c in result.stdout + result.stderr for c in RAW)
+
+
+def test_construct_output_escapes_unsafe_characters_and_reads_back_the_same(tmp_path):
+    import pyoxigraph as ox
+
+    root, sources = make_project(tmp_path, {"kg/fixture.ttl": HOSTILE_GRAPH})
+    result = subprocess.run(
+        [sys.executable, "-m", "innograph", "query", "-", "--root", str(root), "--sources", str(sources)],
+        input=b"CONSTRUCT { ?c rdfs:label ?l } WHERE { ?c a ig:City ; rdfs:label ?l }",
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not any(c.encode("utf-8") in result.stdout for c in RAW)
+    (triple,) = ox.parse(result.stdout, format=ox.RdfFormat.TURTLE)
+    assert triple.object.value == HOSTILE

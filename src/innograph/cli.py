@@ -170,7 +170,9 @@ def cmd_query(args) -> int:
     if isinstance(output, str):
         print(output)
     else:
-        sys.stdout.buffer.write(output)
+        from innograph.terminal import printable_rdf
+
+        sys.stdout.buffer.write(printable_rdf(output))
         sys.stdout.flush()
     return EXIT_OK
 

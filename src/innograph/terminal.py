@@ -27,6 +27,14 @@ def printable(text: str) -> str:
     return UNSAFE.sub(_escape, text)
 
 
+def printable_rdf(data: bytes) -> bytes:
+    """Turtle or N-Triples with every unsafe character written as a ``\\uXXXX`` escape, which both syntaxes
+    read back as the same character (serialisers escape control characters already, not bidirectional
+    overrides; neither may stand in a prefixed name, so they only occur in strings and IRIs)."""
+    text = data.decode("utf-8")
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04X}", text).encode("utf-8")
+
+
 class PrintableStream(io.TextIOBase):
     """A text stream that escapes unsafe characters on their way to the stream it wraps; bytes written
     to ``.buffer`` (Turtle from a serialiser that escapes them itself) pass unchanged."""
