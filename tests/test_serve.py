@@ -289,13 +289,20 @@ def test_writable_accepts_updates_from_its_own_clients_only():
         finish(process)
 
 
-def test_serve_from_a_store_reads_it_as_it_is(curated, tmp_path):
-    assert subprocess.run([sys.executable, "-m", "innograph", "load", "--store", str(tmp_path / "store")],
-                          cwd=REPO, capture_output=True, timeout=120).returncode == 0  # fmt: skip
+def test_serve_from_a_store_survives_a_reload_of_that_store(curated, tmp_path):
+    """serve --store serves a checkpoint of the store: a later `load --store` swaps the user's folder (and
+    deletes the old one) without pulling files from under the server; the temporary copy ends with serve."""
+    load = [sys.executable, "-m", "innograph", "load", "--store", str(tmp_path / "store")]
+    assert subprocess.run(load, cwd=REPO, capture_output=True, timeout=120).returncode == 0
     port = free_port()
-    process, lines = start_serve("--port", str(port), "--store", str(tmp_path / "store"))
+    process, lines = start_serve("--port", str(port), "--store", str(tmp_path / "store"),
+                                 env={**os.environ, "TMPDIR": str(tmp_path)})  # fmt: skip
     try:
         assert sum(per_graph(f"http://127.0.0.1:{port}/query").values()) == len(curated), lines
+        assert len(list(tmp_path.glob("innograph-serve-*"))) == 1
+        for _ in range(2):
+            assert subprocess.run(load, cwd=REPO, capture_output=True, timeout=120).returncode == 0
+        assert sum(per_graph(f"http://127.0.0.1:{port}/query").values()) == len(curated)
     finally:
         finish(process)
     assert not list(tmp_path.glob("innograph-serve-*"))

@@ -353,7 +353,7 @@ def cmd_push(args) -> int:
     from innograph.push import Endpoints, push
 
     kg = _load_files_or_store(args)
-    endpoints = Endpoints.derive(args.endpoint, args.update_endpoint, args.store_endpoint)
+    endpoints = Endpoints.derive(args.endpoint, args.update_endpoint)
     pushed = push(kg, endpoints, args.timeout)
     for item in pushed:
         print(f"{item.triples:>8}  {item.graph}")
@@ -515,7 +515,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_project_options(push)
     push.add_argument("--endpoint", metavar="URL", required=True, help="the store's SPARQL query endpoint")
     push.add_argument("--update-endpoint", metavar="URL", help="its update endpoint (default: Oxigraph's /update)")
-    push.add_argument("--store-endpoint", metavar="URL", help="its Graph Store Protocol endpoint (default: /store)")
     push.add_argument("--store", metavar="PATH", help="push from a persistent Oxigraph store instead of the files")
     push.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each request (default 60)")
     push.set_defaults(run=cmd_push)

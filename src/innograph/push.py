@@ -43,18 +43,15 @@ SWEEP = f"""DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{
 class Endpoints:
     query: str
     update: str
-    store: str | None  # Graph Store Protocol; no longer needed by push (one SPARQL update carries everything)
 
     @classmethod
-    def derive(cls, query: str, update: str | None = None, store: str | None = None) -> Endpoints:
-        """Oxigraph's layout (/query, /update, /store) is assumed when only the query URL is given."""
+    def derive(cls, query: str, update: str | None = None) -> Endpoints:
+        """Oxigraph's layout (/query, /update) is assumed when only the query URL is given."""
         if update is None:
             if not query.rstrip("/").endswith("/query"):
-                raise EndpointError(f"{query}: give --update-endpoint (and --store-endpoint if the store has one)")
-            base = query.rstrip("/")[: -len("/query")]
-            update = f"{base}/update"
-            store = store or f"{base}/store"
-        return cls(query, update, store)
+                raise EndpointError(f"{query}: give --update-endpoint too")
+            update = f"{query.rstrip('/')[: -len('/query')]}/update"
+        return cls(query, update)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from innograph.atomic import pid_alive
 from innograph.errors import EndpointError, InputError
 from innograph.guard import Front, Policy, bind_front, own_port, start_front
 from innograph.loader import KnowledgeGraph
@@ -179,16 +180,6 @@ def stop_server(process: subprocess.Popen) -> None:
 # ------------------------------------------------------------------ temporary stores
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_temp_stores(folder: Path | None = None) -> list[Path]:
     """Remove the temporary stores of ``serve`` processes that are gone (killed with SIGKILL, say)."""
     folder = Path(folder or tempfile.gettempdir())
@@ -196,7 +187,7 @@ def sweep_temp_stores(folder: Path | None = None) -> list[Path]:
     for path in folder.glob(f"{TEMP_PREFIX}*"):
         found = re.match(rf"{TEMP_PREFIX}(\d+)-", path.name)
         with contextlib.suppress(OSError):
-            if found and path.is_dir() and path.stat().st_uid == os.getuid() and not _alive(int(found.group(1))):
+            if found and path.is_dir() and path.stat().st_uid == os.getuid() and not pid_alive(int(found.group(1))):
                 shutil.rmtree(path)
                 removed.append(path)
     return removed
@@ -211,6 +202,19 @@ def write_temp_store(kg: KnowledgeGraph) -> Path:
         store.flush()
         del store
         gc.collect()  # the Oxigraph server opens it next: our handle must be closed (RocksDB's lock)
+    except BaseException:
+        shutil.rmtree(location, ignore_errors=True)
+        raise
+    return location
+
+
+def snapshot_store(kg: KnowledgeGraph) -> Path:
+    """A checkpoint of an on-disk store in a new folder named after this process: hard links to its files
+    where the file system allows, so it takes moments whatever the store's size."""
+    location = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
+    try:
+        location.rmdir()  # the checkpoint creates the folder itself
+        kg.store.backup(str(location))
     except BaseException:
         shutil.rmtree(location, ignore_errors=True)
         raise
@@ -263,16 +267,16 @@ def start_serving(
     allow_service: bool = False,
     timeout: float = 60.0,
 ) -> Serving:
-    """Serve ``kg`` behind ``front``: read-only from ``store`` itself when given, else from a temporary
-    copy (always a copy when writable: writes never reach the user's store, and end with the server)."""
+    """Serve ``kg`` behind ``front`` from a temporary copy: a checkpoint of ``store`` when given, else the
+    graph written into a new store. Writes (``writable``) change the copy only, and end with the server."""
     sweep_temp_stores()
     temp = None
     backend = None
     try:
-        if store is None or writable:
-            temp = location = write_temp_store(kg)
-        else:
-            location = store
+        # Always a copy of its own: a store on disk is snapshotted (a RocksDB checkpoint: hard links, at once),
+        # so that a later `innograph load --store` swapping the user's store cannot pull files from under the
+        # server, and writes (--writable) never reach it.
+        temp = location = snapshot_store(kg) if store is not None else write_temp_store(kg)
         port = free_port()
         mode = ["serve"] if writable else ["serve-read-only"]
         command = [oxigraph_binary(), *mode, "--location", str(location), "--bind", f"127.0.0.1:{port}",
