@@ -90,7 +90,7 @@ def run_query(query: Query, engine, given: dict[str, str] | None = None, lang: s
     if not getattr(engine, "allows_service", False) and uses_service(query.text):
         raise UsageError(
             f"{'-' if query.name == '<stdin>' else shown}: the query uses SERVICE, which makes the embedded "
-            f"{engine.name} engine send requests to other servers; allow it with --allow-service"
+            f"{engine.name} engine send requests to other servers; only innograph query --allow-service runs it"
         )
     values = resolve_params(query, given or {}, engine, lang)
     text, added = with_prefixes(query.text)
