@@ -133,3 +133,14 @@ def matches(finding, focus: str, rule: str) -> bool:
     if rule.startswith("check:"):
         return finding.rule == f"check {rule.removeprefix('check:')}"
     return rule in finding.rule
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A plain, writable Oxigraph server on a free loopback port (union default graph): its base URL."""
+    from innograph.serve import free_port, start_server, stop_server
+
+    port = free_port()
+    process = start_server(port)
+    yield f"http://127.0.0.1:{port}"
+    stop_server(process)

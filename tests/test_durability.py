@@ -87,17 +87,6 @@ def graph_counts(kg) -> dict[str, int]:
             for f in kg.files}  # fmt: skip
 
 
-# ------------------------------------------------------------------ push
-
-
-@pytest.fixture(scope="module")
-def server():
-    port = free_port()
-    process = start_server(port)
-    yield f"http://127.0.0.1:{port}"
-    stop_server(process)
-
-
 class Reader(threading.Thread):
     """Polls the server's per-graph triple counts and records every state that is neither old nor new."""
 

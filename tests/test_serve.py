@@ -41,13 +41,7 @@ def start_serve(*args: str, env: dict | None = None) -> tuple[subprocess.Popen, 
 
 
 def finish(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    stop_server(process, signal.SIGINT, 20)  # as Ctrl-C would
 
 
 def call(method: str, url: str, body: bytes | None = None, headers: dict | None = None) -> tuple[int, str]:

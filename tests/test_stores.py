@@ -22,7 +22,7 @@ from innograph.errors import EndpointError
 from innograph.push import Endpoints, push
 from innograph.query import run_query
 from innograph.results import Table
-from innograph.serve import free_port, start_server, stop_server
+from innograph.serve import free_port
 from innograph.stores import load_store, open_store
 
 QUERIES = catalogue(REPO / "queries")
@@ -91,17 +91,6 @@ def test_a_changed_file_makes_the_store_say_it_is_stale(curated, tmp_path):
     messages = []
     open_store(project, tmp_path / "store", warn=lambda text, file=None: messages.append(text))
     assert messages and "kg/sources.ttl" in messages[0] and "innograph load --store" in messages[0]
-
-
-# ------------------------------------------------------------------ a real Oxigraph server
-
-
-@pytest.fixture(scope="module")
-def server():
-    port = free_port()
-    process = start_server(port)
-    yield f"http://127.0.0.1:{port}"
-    stop_server(process)
 
 
 def test_push_then_the_whole_catalogue_over_http_equals_embedded(curated, embedded, server):

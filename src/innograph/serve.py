@@ -167,11 +167,12 @@ def start_server(port: int, location: Path | None = None, timeout: float = 20.0)
     return _launch(command, port, timeout)
 
 
-def stop_server(process: subprocess.Popen) -> None:
+def stop_server(process: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = 10.0) -> None:
+    """Stop a process with ``sig``; kill it if it is still there after ``grace`` seconds."""
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(sig)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
