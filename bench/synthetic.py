@@ -21,12 +21,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from innograph.namespaces import turtle_prefixes  # noqa: E402
+import pyoxigraph as ox  # noqa: E402
 
-PREFIXES = turtle_prefixes("cmp", "dcterms", "id", "ig", "ind", "instr", "lvl", "rdfs", "src", "unit", "xsd") + "\n"
+from innograph.namespaces import IG, RDF, turtle_prefixes  # noqa: E402
+from innograph.records import record_iri  # noqa: E402
+
+PREFIXES = (
+    turtle_prefixes("cmp", "dcterms", "id", "ig", "ind", "instr", "lvl", "rdf", "rdfs", "src", "unit", "xsd") + "\n"
+)
 INDICATORS = ("rd-intensity", "enterprise-rd-to-revenue", "share-of-firms-with-rd", "enterprise-share-of-rd")
 INSTRUMENTS = ("business-rd-grant", "tax-incentive", "incubation", "talent-mobility", "collaborative-platform")
-TRIPLES_PER_CITY = 206  # measured: data triples per city at the default size (ontology not counted)
+TRIPLES_PER_CITY = 535  # measured: data triples per city at the default size, records included (no ontology)
 
 
 def city_file(i: int, cities: int, rng: random.Random, size: int) -> tuple[str, str, list[str]]:
@@ -132,7 +137,30 @@ def city_file(i: int, cities: int, rng: random.Random, size: int) -> tuple[str, 
             f" ig:party id:{c}-bureau , id:{partner}-bureau ; ig:partOf id:{c}-cooperation ;"
             f' ig:date "2022-05"^^xsd:gYearMonth ; dcterms:source {src} ; ig:quote "{sentence}"@en .\n'
         )
-    return stem, PREFIXES + "".join(out), text
+    turtle = PREFIXES + "".join(out)
+    evidence = quote(f"Synthetic City {i} reports on its science and technology.")
+    return stem, turtle + records(turtle, stem, src, evidence), text
+
+
+EVIDENCE = {f"{IG}{name}" for name in ("quote", "curatorNote", "qualifier", "title", "sectionOf", "fileName")}
+STATEMENT_NODES = {f"{IG}Target", f"{IG}Observation"}
+
+
+def records(turtle: str, stem: str, src: str, sentence: str) -> str:
+    """A statement record for every link of a city's graph that needs one (as check statement-without-record
+    asks), each quoting a sentence of the city's article, named by the rule."""
+    triples = list(ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+    typed = {t.subject for t in triples if t.predicate.value == f"{RDF}type" and t.object.value in STATEMENT_NODES}
+    out = []
+    for t in triples:
+        if not t.predicate.value.startswith(IG) or t.predicate.value in EVIDENCE or t.subject in typed:
+            continue
+        out.append(
+            f"<{record_iri(t.subject.value, t.predicate.value, t.object, stem)}> a ig:StatementRecord ;"
+            f" rdf:subject {t.subject} ; rdf:predicate {t.predicate} ; rdf:object {t.object} ;"
+            f' dcterms:source {src} ; ig:quote "{sentence}"@en .\n'
+        )
+    return "".join(out)
 
 
 def generate(out: Path, cities: int, size: int = 4, seed: int = 1) -> Path:

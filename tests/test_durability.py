@@ -73,7 +73,7 @@ def timed(*args: str) -> float:
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     """A project big enough that pushing or loading it takes a second or more (about 60k triples)."""
-    root = generate(tmp_path_factory.mktemp("synthetic") / "syn", cities=300)
+    root = generate(tmp_path_factory.mktemp("synthetic") / "syn", cities=120)
     return root
 
 

@@ -267,6 +267,31 @@ def cmd_path(args) -> int:
     return EXIT_OK
 
 
+def cmd_why(args) -> int:
+    import json
+
+    from innograph.engines import OxigraphEngine
+    from innograph.errors import UsageError
+    from innograph.params import parse_value
+    from innograph.query import label_lookup
+    from innograph.results import Term
+    from innograph.why import reasons, resolve_property, to_json, to_text
+
+    kg = _load(args)
+    lookup = label_lookup(OxigraphEngine(kg))
+    subject = parse_value("entity", args.subject, "SUBJECT", lookup).value
+    prop = resolve_property(kg, args.property) if args.property else None
+    obj: Term | str | None = None
+    if args.object is not None:
+        try:
+            obj = parse_value("entity", args.object, "OBJECT", lookup)
+        except UsageError:
+            obj = args.object  # not an entity: a literal's text, such as a year
+    found = reasons(kg, subject, prop, obj)
+    print(json.dumps(to_json(found), ensure_ascii=False, indent=2) if args.format == "json" else to_text(found))
+    return EXIT_OK if found else EXIT_VIOLATIONS
+
+
 def _add_network_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", metavar="FAMILIES", help="class families, comma-separated: actors,places,...")
     parser.add_argument("--statements", action="store_true", help="include targets and reported figures as nodes")
@@ -316,6 +341,15 @@ def cmd_new(args) -> int:
     if args.what == "source":
         written = scaffold.new_source(project, Path(args.name))
         hint = "fill in its facts (docs/curation.md), then run 'innograph validate'"
+    elif args.what == "records":
+        from innograph.records import scaffold_records
+
+        count = scaffold_records(_load(args), Path(args.name))
+        print(f"{count} statement record(s) added to {args.name}")
+        print(
+            "replace each TODO quote with the sentence that says it, then run 'innograph fmt' and 'innograph validate'"
+        )
+        return EXIT_OK
     else:
         from innograph.namespaces import OWL
 
@@ -499,10 +533,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_store_options(docs)
     docs.set_defaults(run=cmd_docs)
 
-    new = commands.add_parser("new", help="scaffold a source article's files, or a class with its shape")
+    new = commands.add_parser(
+        "new", help="scaffold a source article's files, a class with its shape, or an article's statement records"
+    )
     _add_project_options(new)
-    new.add_argument("what", choices=("source", "class"))
-    new.add_argument("name", help="source: path of the article's .txt file; class: UpperCamelCase name")
+    new.add_argument("what", choices=("source", "class", "records"))
+    new.add_argument(
+        "name",
+        help="source: path of the article's .txt file; class: UpperCamelCase name; records: the article's "
+        "kg/<stem>.ttl (a record stub for every statement without one)",
+    )
     new.add_argument("--parent", default="Entity", help="class: the class it specialises (default: Entity)")
     new.set_defaults(run=cmd_new)
 
@@ -553,6 +593,21 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--gexf", metavar="FILE", help="also write the network as GEXF")
     _add_store_options(analyze)
     analyze.set_defaults(run=cmd_analyze)
+
+    why = commands.add_parser(
+        "why",
+        help="each statement about an entity with its quote, article, section, and stated or inferred",
+        description="Why does the graph say this? Prints each matching statement with the verbatim quote that "
+        "supports it, the article it comes from (title, outlet, date) and section, and whether the curator read "
+        "or inferred it. Example: innograph why yinchuan capitalOf ningxia",
+    )
+    _add_project_options(why)
+    why.add_argument("subject", metavar="SUBJECT", help="entity by slug, CURIE, IRI or label")
+    why.add_argument("property", metavar="PROPERTY", nargs="?", help="property by CURIE, name or label")
+    why.add_argument("object", metavar="OBJECT", nargs="?", help="entity (slug, CURIE, label) or a value")
+    why.add_argument("--format", choices=("text", "json"), default="text")
+    _add_store_options(why)
+    why.set_defaults(run=cmd_why)
 
     path = commands.add_parser("path", help="the shortest chain of statements between two entities, in words")
     _add_project_options(path)

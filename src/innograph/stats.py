@@ -25,7 +25,7 @@ class Stats:
         lines.append(f"  {'total':<{width}}  {sum(c for _, _, c in self.by_class):>5}")
         lines.append("")
         lines.append("Facts by file (named graph)")
-        header = ("file", "triples", "entities", "targets", "observations")
+        header = ("file", "triples", "entities", "targets", "observations", "evidence")
         rows = [tuple(str(row[h]) for h in header) for row in self.by_graph]
         widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
         lines.append(
@@ -77,9 +77,11 @@ def compute(kg: KnowledgeGraph) -> Stats:
             }} {_DATA_GRAPHS}
         }} GROUP BY ?g"""
     counts = {row["g"].value: row for row in kg.query(per_graph_query)}
+    evidence = _evidence(kg)
     by_graph = []
     for graph_file in kg.graphs("sources", "reference", "source"):
         row = counts.get(graph_file.graph)
+        recorded, missing = evidence.get(graph_file.graph, (0, 0))
         by_graph.append(
             {
                 "file": kg.project.relative(graph_file.path),
@@ -88,6 +90,37 @@ def compute(kg: KnowledgeGraph) -> Stats:
                 "entities": int(row["entities"].value) if row else 0,
                 "targets": int(row["targets"].value) if row else 0,
                 "observations": int(row["observations"].value) if row else 0,
+                # statements that need a record (articles only), and how many have one with a quote
+                "statements": recorded + missing if graph_file.kind == "source" else None,
+                "recorded": recorded if graph_file.kind == "source" else None,
+                "evidence": _share(recorded, missing) if graph_file.kind == "source" else "-",
             }
         )
     return Stats(total_triples=len(kg), by_class=by_class, by_graph=by_graph)
+
+
+def _evidence(kg: KnowledgeGraph) -> dict[str, tuple[int, int]]:
+    """Per graph: statements with a statement record that quotes the article, and statements still without
+    one (the findings of check statement-without-record, and records whose quote is still a TODO)."""
+    records_query = f"""
+        SELECT ?g (SUM(IF(STRSTARTS(?q, "TODO"), 0, 1)) AS ?quoted) (SUM(IF(STRSTARTS(?q, "TODO"), 1, 0)) AS ?todo)
+        WHERE {{
+            SELECT DISTINCT ?g ?record (MIN(STR(?quote)) AS ?q) WHERE {{
+                GRAPH ?g {{ ?record <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{IG}quote> ?quote .
+                            ?s ?p ?o }}
+            }} GROUP BY ?g ?record
+        }} GROUP BY ?g"""
+    quoted, missing = {}, {}
+    for row in kg.query(records_query):
+        quoted[row["g"].value] = int(row["quoted"].value)
+        missing[row["g"].value] = int(row["todo"].value)
+    check = kg.project.checks_dir / "statement-without-record-violation.rq"
+    if check.is_file():
+        for row in kg.query(check.read_text(encoding="utf-8")):
+            missing[row["graph"].value] = missing.get(row["graph"].value, 0) + 1
+    return {g: (quoted.get(g, 0), missing.get(g, 0)) for g in set(quoted) | set(missing)}
+
+
+def _share(recorded: int, missing: int) -> str:
+    total = recorded + missing
+    return f"{recorded}/{total} ({100 * recorded // total}%)" if total else "-"
