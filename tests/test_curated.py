@@ -44,7 +44,8 @@ def test_no_entity_without_an_english_label_or_a_source_graph(curated):
         curated.query(
             f"""SELECT DISTINCT ?e WHERE {{
                 ?e ?p ?o FILTER (STRSTARTS(STR(?e), "{ID}"))
-                FILTER NOT EXISTS {{ ?e <{RDFS}label> ?l FILTER (LANG(?l) = "en") }} }}"""
+                FILTER NOT EXISTS {{ ?e <{RDFS}label> ?l FILTER (LANG(?l) = "en") }}
+                FILTER NOT EXISTS {{ ?e a <{IG}StatementRecord> }} }}"""
         )
     )
     assert unlabeled == []
