@@ -151,3 +151,27 @@ def test_organisation_queries_see_the_class_hierarchy(ask):
     """Ministries count as organisations: the catalogue walks rdfs:subClassOf* instead of materialising."""
     rows = [r for r in ask("organisations-per-place-and-class") if r["place"] == "China"]
     assert {r["class"]: int(r["organisations"]) for r in rows}["ministry"] == 4
+
+
+def test_issuer_numbers_match_the_text(ask):
+    """'jointly released by three government bodies, including the MEE', '15 departments in China jointly
+    issued', 'Jointly issued by the Ministry of Science and Technology and the Ministry of Finance'."""
+    rows = {r["documentName"]: (int(r["issuers"]), int(r["named"]), r["article"]) for r in ask("issuer-counts")}
+    page = "003_75882ef34e9256a3.txt"
+    assert rows["Notification on strengthening the management of ecological conservation red lines"] == (3, 1, page)
+    assert rows["Guideline for the robotics industry during the 14th Five-Year Plan period (2021-2025)"] == (
+        15, 0, page)  # fmt: skip
+    assert rows["Action Plan for Enhancing the Technological Innovation Capability of Enterprises (2022-2023)"] == (
+        2, 2, page)  # fmt: skip
+
+
+def test_the_ten_high_level_institutes_are_a_number(ask):
+    """'Ten high-level institutes have settled down in Ningbo': a reported figure, not words in a note."""
+    rows = ask("figures-about", entity="ningbo")
+    settled = [
+        r for r in rows
+        if r["kind"] == "figure" and r["indicator"] == "research institutes introduced" and r["when"] == "2018"
+    ]  # fmt: skip
+    assert [(Decimal(r["value"]), r["unit"], r["article"]) for r in settled] == [
+        (10, "count", "004_5f4bcf8e5a1728d6.txt")
+    ]
