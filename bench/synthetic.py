@@ -27,7 +27,8 @@ from innograph.namespaces import IG, RDF, turtle_prefixes  # noqa: E402
 from innograph.records import record_iri  # noqa: E402
 
 PREFIXES = (
-    turtle_prefixes("cmp", "dcterms", "id", "ig", "ind", "instr", "lvl", "rdf", "rdfs", "src", "unit", "xsd") + "\n"
+    turtle_prefixes("cmp", "dcterms", "id", "ig", "ind", "instr", "lvl", "rdf", "rdfs", "src", "status", "unit", "xsd")
+    + "\n"
 )
 INDICATORS = ("rd-intensity", "enterprise-rd-to-revenue", "share-of-firms-with-rd", "enterprise-share-of-rd")
 INSTRUMENTS = ("business-rd-grant", "tax-incentive", "incubation", "talent-mobility", "collaborative-platform")
@@ -122,6 +123,7 @@ def city_file(i: int, cities: int, rng: random.Random, size: int) -> tuple[str, 
             f' rdfs:label "Synthetic City {i} 2020 figure: {indicator}"@en ;'
             f" ig:indicator ind:{indicator} ; ig:comparator cmp:exactly ; ig:value {observed} ; ig:unit unit:percent ;"
             f' ig:year "2020"^^xsd:gYear ; ig:about id:{c} ; ig:statedBy id:{c}-bureau ; dcterms:source {src} ;'
+            f" ig:status status:reported ;"
             f' ig:quote "{sentence}"@en .\n'
         )
     partner = f"syn-city-{(i + 1) % cities}"

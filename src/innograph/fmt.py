@@ -75,12 +75,30 @@ def canonical(text: str, shown: str) -> str:
     if len(graph) == 0:
         return normalise_text(text)  # a file with no statements yet (a fresh scaffold) keeps its prefixes
     out = io.BytesIO()
-    graph.serialize(out, format="longturtle", encoding="utf-8")
+    _canonical_blank_nodes(graph).serialize(out, format="longturtle", encoding="utf-8")
     body = "\n".join(line.rstrip() for line in out.getvalue().decode("utf-8").split("\n")).strip() + "\n"
     result = _header(text) + body
     if not isomorphic(graph, _parse(result, shown)):
         raise InputError("formatting would change its triples; left as it is", path=shown)
     return result
+
+
+def _canonical_blank_nodes(graph):
+    """The graph with its blank nodes named from their content (RDF canonicalisation): longturtle orders
+    blank nodes by their names, which a parser hands out in reading order, so without this the order of,
+    say, a shape's property shapes depends on the order they were read in, and formatting a formatted file
+    could reorder them again."""
+    from rdflib import BNode, Graph
+    from rdflib.compare import to_canonical_graph
+
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
+    canonical_graph = Graph()
+    for prefix, namespace in graph.namespaces():
+        canonical_graph.bind(prefix, namespace, override=True)
+    for triple in to_canonical_graph(graph):
+        canonical_graph.add(triple)
+    return canonical_graph
 
 
 def read_exactly(path: Path, shown: str) -> str:

@@ -31,6 +31,7 @@ PREFIXES: dict[str, str] = {
     "unit": f"{VOCAB}unit/",
     "cmp": f"{VOCAB}comparator/",
     "lvl": f"{VOCAB}level/",
+    "status": f"{VOCAB}status/",
     "graph": GRAPH,
     "rdf": RDF,
     "rdfs": RDFS,

@@ -283,6 +283,45 @@ def source_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
     return findings
 
 
+def name_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
+    """Alternative names have provenance: an English ``skos:altLabel`` in an article's graph occurs in that
+    article (as a whole word, case and white space aside), and one that an article uses is not kept in a
+    reference graph instead of that article's graph. (Chinese names, which the English articles do not
+    use, are established names and may stay with the entity's identity.)"""
+    sources_dir = kg.project.sources_dir
+    if not sources_dir.is_dir():
+        return []
+    texts = {}
+    for graph_file in kg.graphs("source"):
+        path = sources_dir / f"{graph_file.stem}.txt"
+        if path.is_file():
+            texts[graph_file.graph] = normalise_text(path.read_text(encoding="utf-8-sig", errors="replace"))
+    findings = []
+    alt = ox.NamedNode(f"{SKOS}altLabel")
+    for graph_file in kg.graphs("source", "reference", "sources"):
+        for quad in kg.store.quads_for_pattern(None, alt, None, ox.NamedNode(graph_file.graph)):
+            name = quad.object
+            if not isinstance(name, ox.Literal) or name.language not in (None, "en"):
+                continue
+            pattern = re.compile(rf"(?<!\w){re.escape(normalise_text(name.value))}(?!\w)", re.IGNORECASE)
+            users = [kg.file_of(g).stem for g, text in texts.items() if pattern.search(text)]
+            if graph_file.kind == "source":
+                if graph_file.graph not in texts or pattern.search(texts[graph_file.graph]):
+                    continue
+                where = f"; it is in {', '.join(users)}: move it to that graph" if users else "; remove it"
+                problem = f"alternative name {name.value!r} does not occur in this article{where}"
+            elif users:
+                problem = (
+                    f"alternative name {name.value!r} is used by {', '.join(users)}: an article's names belong "
+                    "in that article's graph (kg/<stem>.ttl), not here"
+                )
+            else:
+                continue
+            file, line, label = locate(graph_file.graph, quad.subject.value)
+            findings.append(Finding(file, line, curie(quad.subject.value), ERROR, problem, "names", label))
+    return findings
+
+
 _IG_TERM = re.compile(r"(?<![\w<])ig:([A-Za-z_][\w-]*)|<https://w3id\.org/innograph/ontology#([A-Za-z_][\w-]*)>")
 
 
@@ -322,6 +361,7 @@ def validate(kg: KnowledgeGraph) -> Report:
     for check in checks:
         findings.extend(run_check(kg, check, locate, project.relative(check.path)))
     findings.extend(source_findings(kg, locate))
+    findings.extend(name_findings(kg, locate))
     findings.extend(query_findings(kg))
     checked = {"triples": len(kg), "files": len(kg.files), "checks": len(checks)}
     return Report(findings=findings, checked=checked)
