@@ -12,7 +12,8 @@ import pytest
 from conftest import REPO
 
 from innograph.analyze import analyze, explain, export, shortest_path
-from innograph.network import FAMILIES, ego, project
+from innograph.namespaces import curie
+from innograph.network import FAMILIES, Evidence, ego, project
 
 
 @pytest.fixture(scope="module")
@@ -55,15 +56,59 @@ def test_edges_are_object_properties_labelled_from_the_ontology(network):
         "id:action-plan-for-enhancing-technological-innovation-capability-of-enterprises-2022-2023",
         "id:ministry-of-finance",
     )
-    assert issued == {
-        "ig:issuedBy": {
-            "property": "ig:issuedBy",
-            "label": "issued by",
-            "label_zh": "发布单位",
-            "sources": ["003_75882ef34e9256a3.txt"],
-        }
+    assert {k: v for k, v in issued["ig:issuedBy"].items() if k != "evidence"} == {
+        "property": "ig:issuedBy",
+        "label": "issued by",
+        "label_zh": "发布单位",
+        "sources": ["003_75882ef34e9256a3.txt"],
     }
+    assert list(issued) == ["ig:issuedBy"]
     assert not any(k == "rdf:type" or k == "dcterms:source" for _, _, k in network.edges(keys=True))
+
+
+YINCHUAN_ARTICLE = "New measures to bolster innovation-driven growth (chinadaily.com.cn, 26 April 2022)"
+
+
+def test_edges_carry_the_quote_and_citation_of_each_graph_that_states_them(network):
+    capital = network.get_edge_data("id:yinchuan", "id:ningxia")["ig:capitalOf"]
+    assert capital["evidence"] == [
+        Evidence(
+            source="000_ca962a35b1daecb9.txt",
+            citation=YINCHUAN_ARTICLE,
+            quote="Yinchuan, capital of Northwest China's Ningxia Hui autonomous region",
+        )
+    ]
+    # an inferred statement carries the curator's note; reference data says it too, without a quote
+    located = network.get_edge_data("id:ningxia", "id:china")["ig:locatedIn"]["evidence"]
+    inferred = next(e for e in located if e.source == "000_ca962a35b1daecb9.txt")
+    assert inferred.inferred and inferred.note.startswith("The article says")
+    assert inferred.citation == YINCHUAN_ARTICLE
+    assert any(e.source == "kg/reference/places.ttl" and e.quote is None for e in located)
+    # a page of several articles names the section; a citation never shows the file hash
+    sections = [e for _, _, d in network.edges(data=True) for e in d["evidence"] if e.section]
+    assert "Deepening Sci-tech Cooperation, Win-win for Shandong and Ningxia" in {e.section for e in sections}
+    cited = [e.citation for _, _, d in network.edges(data=True) for e in d["evidence"] if e.citation]
+    stems = {e.source.removesuffix(".txt") for _, _, d in network.edges(data=True) for e in d["evidence"]}
+    assert cited and not [c for c in cited if any(stem in c for stem in stems)]
+    # every statement of the article has its quote
+    yinchuan = [
+        e for _, _, d in network.edges(data=True) for e in d["evidence"] if e.source == "000_ca962a35b1daecb9.txt"
+    ]
+    assert yinchuan and all(e.quote for e in yinchuan)
+    assert str(capital["evidence"][0]).startswith("“Yinchuan, capital of")
+
+
+def test_statement_records_are_not_nodes(curated):
+    everything = project(curated, families=FAMILIES)
+    records = {
+        curie(row["r"].value)
+        for row in curated.query("SELECT ?r WHERE { ?r a <https://w3id.org/innograph/ontology#StatementRecord> }")
+    }
+    assert records and not records & set(everything)
+    assert not [n for n in everything if "#" in n]
+    # a target's own quote is the evidence for its links
+    target = everything.get_edge_data("id:yinchuan-2025-target-enterprise-rd-to-revenue", "id:yinchuan")
+    assert target["ig:about"]["evidence"][0].quote
 
 
 def test_one_source_and_families_restrict_the_network(curated):

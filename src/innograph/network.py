@@ -2,9 +2,11 @@
 
 Literals, types and provenance become node and edge attributes, never nodes: a node carries its labels
 in English and Chinese, its class and class family, its dated and counted facts, and the source articles
-that mention it; an edge carries its property's labels and the articles whose graphs hold it. Source
-records, article sections and vocabulary concepts stay out of the network (they are what the
-attributes point to). One function, :func:`project`, serves views and analytics alike.
+that mention it; an edge carries its property's labels, the articles whose graphs hold it and, for each
+graph, its evidence (:class:`Evidence`: the statement record's verbatim quote, the article's short
+citation, the section, stated or inferred). Source records, statement records, article sections and
+vocabulary concepts stay out of the network (they are what the attributes point to). One function,
+:func:`project`, serves views and analytics alike.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from dataclasses import dataclass
 import networkx as nx
 import pyoxigraph as ox
 
-from innograph.namespaces import GRAPH, ID, IG, RDF, RDFS, SKOS, curie
+from innograph.citations import Citations
+from innograph.namespaces import DCTERMS, GRAPH, ID, IG, RDF, RDFS, SKOS, curie
 
 # Class families, in the order that decides a node's family when its class belongs to two
 # (an industrial research institute is an organisation and a platform: it is shown as an actor).
@@ -41,6 +44,75 @@ class Triple:
     s: str
     p: str
     o: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why one graph holds an edge: ``source`` is the article's file (or the graph's CURIE for reference
+    data), ``citation`` its title, outlet and date; ``quote`` is None where the graph has no record."""
+
+    source: str
+    citation: str | None = None
+    quote: str | None = None
+    section: str | None = None
+    inferred: bool = False
+    note: str | None = None
+
+    def __str__(self) -> str:
+        """One line for GraphML and GEXF exports, which flatten lists of attributes to text."""
+        if not self.quote:
+            return f"{self.citation or self.source}: no quote"
+        text = f"“{self.quote}”, {self.citation or self.source}"
+        if self.section:
+            text += f", in “{self.section}”"
+        if self.inferred:
+            text += f" (inferred: {self.note})" if self.note else " (inferred)"
+        return text
+
+
+_EVIDENCE_QUERY = f"""
+SELECT ?g ?s ?p ?o ?quote ?source ?inferred ?note ?sectionTitle ?recorded WHERE {{
+  {{
+    BIND (true AS ?recorded)
+    GRAPH ?g {{
+      ?record a <{IG}StatementRecord> ; <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ;
+        <{IG}quote> ?quote ; <{DCTERMS}source> ?source
+      FILTER (isIRI(?o))
+    }}
+    OPTIONAL {{ GRAPH ?g {{ ?record <{IG}inferred> ?inferred }} }}
+    OPTIONAL {{ GRAPH ?g {{ ?record <{IG}curatorNote> ?note }} }}
+    OPTIONAL {{ GRAPH ?g {{ ?record <{IG}section> ?section }} ?section <{IG}title> ?sectionTitle }}
+  }} UNION {{
+    # targets and figures carry their own quote, which is the evidence for their links
+    ?s a/<{RDFS}subClassOf>* <{IG}QuantitativeStatement> .
+    GRAPH ?g {{ ?s <{IG}quote> ?quote ; <{DCTERMS}source> ?source ; ?p ?o FILTER (isIRI(?o)) }}
+  }}
+}}
+"""
+
+
+def _evidence(kg, members: set[str]) -> dict[tuple[str, str, str, str], tuple]:
+    """(graph, subject, property, object) -> (quote, source IRI, section title, inferred, note) for the
+    statements between ``members``; a statement record wins over a target's own quote."""
+    found: dict[tuple[str, str, str, str], tuple] = {}
+    for row in kg.query(_EVIDENCE_QUERY):
+        s, o = row["s"].value, row["o"].value
+        quote = row["quote"].value
+        if s not in members or o not in members or quote.startswith("TODO"):
+            continue
+        key = (row["g"].value, s, row["p"].value, o)
+        recorded = row["recorded"] is not None
+        if key in found and (found[key][0] or not recorded):
+            continue  # the first record found, or a record over a target's own quote
+        found[key] = (
+            recorded,
+            quote,
+            row["source"].value,
+            row["sectionTitle"].value if row["sectionTitle"] is not None else None,
+            row["inferred"] is not None and row["inferred"].value in ("true", "1"),
+            row["note"].value if row["note"] is not None else None,
+        )
+    return {key: value[1:] for key, value in found.items()}
 
 
 def _family_of_classes(kg) -> dict[str, str]:
@@ -77,13 +149,22 @@ def _labels(kg, predicate: str) -> dict[str, dict[str, str]]:
     return labels
 
 
-def _article_of_graph(kg) -> dict[str, str]:
-    """Named graph IRI -> the source file it was curated from (only source articles' graphs)."""
-    files = {}
-    for row in kg.query(f"SELECT ?file WHERE {{ ?s <{IG}fileName> ?file }}"):
+def _articles_of_graphs(kg) -> tuple[dict[str, str], dict[str, str]]:
+    """Named graph IRI -> the source file it was curated from, and -> its source record (only source
+    articles' graphs)."""
+    files, records = {}, {}
+    for row in kg.query(f"SELECT ?s ?file WHERE {{ ?s <{IG}fileName> ?file }}"):
         file = row["file"].value
-        files[f"{GRAPH}{file.removesuffix('.txt')}"] = file
-    return files
+        graph = f"{GRAPH}{file.removesuffix('.txt')}"
+        files[graph] = file
+        records[graph] = row["s"].value
+    return files, records
+
+
+def _graph_name(kg, graph: str) -> str:
+    """A graph that is not an article's by its file (``kg/reference/places.ttl``), else its CURIE."""
+    found = kg.file_of(graph) if hasattr(kg, "file_of") else None
+    return kg.project.relative(found.path) if found is not None else curie(graph)
 
 
 def project(
@@ -105,7 +186,7 @@ def project(
     family_of = _family_of_classes(kg)
     labels = _labels(kg, f"{RDFS}label")
     concept_labels = _labels(kg, f"{SKOS}prefLabel")
-    article_of = _article_of_graph(kg)
+    article_of, source_record_of = _articles_of_graphs(kg)
 
     only_graph = None
     if source is not None:
@@ -146,7 +227,7 @@ def project(
             continue
         if restrict is not None and (subject, p, obj) not in restrict:
             continue
-        links[(subject, p, obj)].add(article or curie(g))
+        links[(subject, p, obj)].add(g)
 
     graph = nx.MultiDiGraph()
     if only_graph is not None or restrict is not None:
@@ -175,10 +256,27 @@ def project(
             sources=sorted(mentions.get(entity, ())),
             facts=facts,
         )
-    for (s, p, o), where in sorted(links.items()):
+    evidence = _evidence(kg, keep)
+    cite = Citations(kg)
+    for (s, p, o), graphs in sorted(links.items()):
         if s not in keep or o not in keep:
             continue
         names = labels.get(p) or concept_labels.get(p) or {}
+        where = {g: article_of.get(g) or _graph_name(kg, g) for g in graphs}
+        said = []
+        for g in sorted(graphs, key=where.__getitem__):
+            quote, source, section, inferred, note = evidence.get((g, s, p, o), (None, None, None, False, None))
+            source = source or source_record_of.get(g)
+            said.append(
+                Evidence(
+                    source=where[g],
+                    citation=cite(source) if source else None,
+                    quote=quote,
+                    section=section,
+                    inferred=inferred,
+                    note=note,
+                )
+            )
         graph.add_edge(
             curie(s),
             curie(o),
@@ -186,7 +284,8 @@ def project(
             property=curie(p),
             label=names.get("en") or curie(p),
             label_zh=names.get("zh", ""),
-            sources=sorted(where),
+            sources=sorted(set(where.values())),
+            evidence=said,
         )
     return graph
 

@@ -4,8 +4,10 @@ pyvis holds the network and its vis-network options; the page comes from our own
 (``templates/view.html``), which inlines vis-network's JavaScript and CSS from the pyvis package
 instead of linking Bootstrap and vis from a CDN as pyvis's templates do. Graph data travels as JSON in a
 ``<script type="application/json">`` element and is turned into DOM text nodes only, so a label such as
-``<img src=x onerror=alert(1)>`` is shown as text and runs nothing. Small networks run physics from a
-precomputed layout and settle in moments; large ones get their layout from igraph and no physics.
+``<img src=x onerror=alert(1)>`` is shown as text and runs nothing; so are the quotes, citations and
+curator notes each edge carries as evidence, which the details panel lists beside the selected node's
+links. Small networks run physics from a precomputed layout and settle in moments; large ones get their
+layout from igraph and no physics.
 """
 
 from __future__ import annotations
@@ -155,7 +157,12 @@ def to_pyvis(graph: nx.MultiDiGraph, style: Style, size_by: dict[str, float] | N
                 "from": u,
                 "to": v,
                 "label": attrs["label"],
-                "info": {"en": attrs["label"], "zh": attrs.get("label_zh", ""), "sources": attrs.get("sources", [])},
+                "info": {
+                    "en": attrs["label"],
+                    "zh": attrs.get("label_zh", ""),
+                    "sources": attrs.get("sources", []),
+                    "evidence": [_evidence(e) for e in attrs.get("evidence", [])],
+                },
             }
         )
     net.nodes = nodes
@@ -164,6 +171,22 @@ def to_pyvis(graph: nx.MultiDiGraph, style: Style, size_by: dict[str, float] | N
     net.node_map = {n["id"]: n for n in nodes}
     net.options = _options(physics, many_edges)
     return net, physics
+
+
+def _evidence(evidence) -> dict:
+    """One graph's evidence for an edge as plain JSON (what is absent is left out): the page shows it as
+    text, never as markup."""
+    found = {
+        "source": evidence.source,
+        "citation": evidence.citation,
+        "quote": evidence.quote,
+        "section": evidence.section,
+        "note": evidence.note,
+    }
+    found = {k: v for k, v in found.items() if v}
+    if evidence.inferred:
+        found["inferred"] = True
+    return found
 
 
 def ordered(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
