@@ -60,8 +60,9 @@ class FixtureCase:
                         (FOCUS ``-`` for a finding about a whole file)
     ``# bare``          do not give the fixture source a graph of its own (otherwise, when the file goes
                         elsewhere, kg/fixture.ttl gets one small place so that the source has facts)
-    ``# records``       keep the findings of check statement-without-record: a fixture that tests one rule
-                        leaves out the statement records its links would need elsewhere, unless it says this
+    ``# records``       keep the findings of check statement-without-record, and ``# names`` those of the
+                        names rule: a fixture that tests one rule leaves out the statement records its links
+                        would need and the article text its alternative names would need, unless it says so
     """
 
     path: Path
@@ -70,15 +71,18 @@ class FixtureCase:
     expected: set[tuple[str, str]]
     bare: bool = False
     records: bool = False
+    names: bool = False
 
 
 def read_case(path: Path) -> FixtureCase:
-    place, text, expected, bare, records = "kg/fixture.ttl", DEFAULT_TEXT, set(), False, False
+    place, text, expected, bare, records, names = "kg/fixture.ttl", DEFAULT_TEXT, set(), False, False, False
     for line in path.read_text(encoding="utf-8").splitlines():
         if re.match(r"#\s*bare\s*$", line):
             bare = True
         elif re.match(r"#\s*records\s*$", line):
             records = True
+        elif re.match(r"#\s*names\s*$", line):
+            names = True
         elif match := re.match(r"#\s*place:\s*(\S+)", line):
             place = match.group(1)
         elif match := re.match(r"#\s*text:\s*(.+)", line):
@@ -86,7 +90,7 @@ def read_case(path: Path) -> FixtureCase:
         elif match := re.match(r"#\s*expect:\s*(\S+)\s+(\S+)", line):
             focus = "" if match.group(1) == "-" else match.group(1)
             expected.add((focus, match.group(2)))
-    return FixtureCase(path, place, text, expected, bare, records)
+    return FixtureCase(path, place, text, expected, bare, records, names)
 
 
 def make_project(tmp_path: Path, files: dict[str, str], text: str = DEFAULT_TEXT) -> tuple[Path, Path]:
@@ -127,8 +131,11 @@ def validate_case(tmp_path: Path, case: FixtureCase) -> Report:
     report.findings = [
         f for f in report.findings if not (f.rule == "check term-unused" and f.file == "ontology/innograph.ttl")
     ]
-    if not case.records:  # each rule has its fixtures; evidence for every link is the records fixtures' rule
+    # each rule has its fixtures; evidence for every link and names from the article are the rules of theirs
+    if not case.records:
         report.findings = [f for f in report.findings if f.rule != "check statement-without-record"]
+    if not case.names:
+        report.findings = [f for f in report.findings if f.rule != "names"]
     return report
 
 

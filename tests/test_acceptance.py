@@ -126,7 +126,8 @@ def test_ningbo_institutes_affiliated_with_universities(ask):
 
 def test_who_is_huang_zhiming(ask):
     rows = [r for r in ask("people-and-posts") if r["person"] == "Huang Zhiming"]
-    assert rows == [
+    facts = ("person", "role", "organisation", "heads", "article")
+    assert [{k: r.get(k) for k in facts} for r in rows] == [
         {
             "person": "Huang Zhiming",
             "role": "Director",
@@ -135,6 +136,9 @@ def test_who_is_huang_zhiming(ask):
             "article": "004_5f4bcf8e5a1728d6.txt",
         }
     ]
+    # the evidence beside the fact: the article's own words and a citation a reader can follow
+    assert "Huang Zhiming, Director of Ningbo Municipal Bureau of Science and Technology" in rows[0]["quote"]
+    assert rows[0]["citation"].startswith("Sci-tech investments stimulate innovation (")
 
 
 def test_ningbo_enterprises_listed_in_2018(ask):

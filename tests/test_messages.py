@@ -107,7 +107,8 @@ def test_a_control_character_in_a_literal_is_named_by_its_code_point(tmp_path, e
 def test_tabs_line_breaks_and_other_scripts_are_not_control_characters(tmp_path):
     turtle = PREFIXES + '\nid:ningbo a ig:City ;\n    rdfs:label "Ningbo"@en , "宁波\\t市"@zh ;\n'
     turtle += '    skos:altLabel "Ningbo\\r\\nCity\\u00A0— \\u200F"@en .\n'
-    assert findings(tmp_path, {"kg/fixture.ttl": turtle}) == []
+    # (the article does not use that alternative name: the names rule says so, which is not this test's rule)
+    assert [f for f in findings(tmp_path, {"kg/fixture.ttl": turtle}) if f.rule != "names"] == []
 
 
 # ------------------------------------------------------------------ conflicting labels

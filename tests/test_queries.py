@@ -344,7 +344,7 @@ def test_every_format_prints_the_rows(fmt):
     assert "科学技术部" in result.stdout and "财政部" in result.stdout
     if fmt == "json":
         data = json.loads(result.stdout)
-        assert data["head"]["vars"] == ["documentName", "issuer", "issuerClass", "article"]
+        assert data["head"]["vars"] == ["documentName", "issuer", "issuerClass", "article", "quote", "citation"]
         assert {b["issuer"]["xml:lang"] for b in data["results"]["bindings"]} == {"zh"}
 
 
