@@ -151,8 +151,10 @@ def test_shortest_path_in_words(network):
 def test_analysis_of_the_curated_network(network):
     result = analyze(network, top=5)
     assert (result.nodes, result.edges) == (network.number_of_nodes(), network.number_of_edges())
-    assert result.central[0].label == "Shandong Provincial Department of Science and Technology"
-    assert result.central[0].degree == 4
+    # the most central actors come first (an invariant, not a name: curators add articles)
+    degrees = [c.degree for c in result.central]
+    assert degrees == sorted(degrees, reverse=True) and degrees[0] >= 4
+    assert "Yinchuan Bureau of Science and Technology" in [c.label for c in result.central]  # 8 measures and more
     assert all(c.cls for c in result.central)
     # every node in exactly one community
     members = [m for c in result.communities for m in c.members]
