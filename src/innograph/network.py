@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from innograph.citations import Citations
 from innograph.namespaces import DCTERMS, GRAPH, ID, IG, RDF, RDFS, SKOS, curie
+from innograph.records import is_placeholder
 
 # Class families, in the order that decides a node's family when its class belongs to two
 # (an industrial research institute is an organisation and a platform: it is shown as an actor).
@@ -98,7 +99,7 @@ def _evidence(kg, members: set[str]) -> dict[tuple[str, str, str, str], tuple]:
     for row in kg.query(_EVIDENCE_QUERY):
         s, o = row["s"].value, row["o"].value
         quote = row["quote"].value
-        if s not in members or o not in members or quote.startswith("TODO"):
+        if s not in members or o not in members or is_placeholder(quote):
             continue
         key = (row["g"].value, s, row["p"].value, o)
         recorded = row["recorded"] is not None

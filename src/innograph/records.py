@@ -28,6 +28,13 @@ from innograph.loader import KnowledgeGraph
 from innograph.namespaces import RDFS, SKOS, curie
 
 PLACEHOLDER = "TODO: copy here the sentence of the article that says this"
+
+
+def is_placeholder(quote: str) -> bool:
+    """A quote still to write: a scaffolded TODO, which is no evidence (validation rejects it too)."""
+    return quote.startswith("TODO")
+
+
 _SHORT = re.compile(r"[A-Za-z0-9-]{1,40}")
 _SENTENCE = re.compile("(?<=[.!?\u3002\uff01\uff1f])\\s+|\n+")  # after . ! ? and their CJK forms
 

@@ -10,6 +10,7 @@ from innograph.citations import Citations
 from innograph.loader import KnowledgeGraph
 from innograph.namespaces import IG, PREFIXES, curie
 from innograph.params import sparql_term
+from innograph.records import is_placeholder
 from innograph.results import Term
 
 # Properties that are evidence or text about a statement, not statements to explain.
@@ -117,7 +118,7 @@ def reasons(kg: KnowledgeGraph, subject: str, prop: str | None = None, obj: Term
             subject=_label(kg, Term("uri", subject)),
             property=_label(kg, Term("uri", row["p"].value)),
             object=_label(kg, o),
-            quote=quote if quote and not quote.startswith("TODO") else None,
+            quote=quote if quote and not is_placeholder(quote) else None,
             citation=cite(row["source"].value) if row["source"] is not None else None,
             section=row["sectionTitle"].value if row["sectionTitle"] is not None else None,
             inferred=inferred,
