@@ -187,7 +187,8 @@ def generate(out: Path, cities: int, size: int = 4, seed: int = 1) -> Path:
         records.append(
             f'src:{stem} a ig:SourceArticle ; rdfs:label "Synthetic article {i}"@en ;'
             f' ig:title "Synthetic article {i}"@en ;'
-            f' ig:fileName "{stem}.txt" ; ig:date "2022-06-01"^^xsd:date .\n'
+            f' ig:fileName "{stem}.txt" ; ig:date "2022-06-01"^^xsd:date ;'
+            f' ig:citation "Synthetic article {i} (Synthetic Daily, 1 June 2022)"@en .\n'
         )
     (out / "kg" / "sources.ttl").write_text("".join(records), encoding="utf-8")
     return out

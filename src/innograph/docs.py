@@ -1,6 +1,7 @@
 """Ontology documentation as one offline HTML page: the class hierarchy, every class and property with
 its labels in English and Chinese, definition, domain and range, the constraints its shape sets, and
-example instances from the graph; then the SKOS vocabularies."""
+example instances from the graph (a source article by its citation, never its file name); then the SKOS
+vocabularies."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from innograph.citations import Citations
 from innograph.loader import KnowledgeGraph, to_rdflib
 from innograph.namespaces import IG, ONTOLOGY_GRAPH, OWL, RDF, RDFS, SH, SKOS, curie
 
@@ -134,6 +136,13 @@ def collect(kg: KnowledgeGraph) -> dict:
     ):
         if row["c"].value in terms:
             terms[row["c"].value].uses = int(row["n"].value)
+    # a source article is shown by its citation (title, outlet, date), as everywhere a reader sees one
+    cite = Citations(kg)
+    sources = {row["s"].value for row in kg.query(f"SELECT ?s WHERE {{ ?s <{RDF}type> <{IG}SourceArticle> }}")}
+
+    def shown(term, label: str) -> str:
+        return cite(term.value) if term is not None and term.value in sources else label
+
     examples: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in kg.query(
         f"""SELECT ?c ?e ?label WHERE {{ GRAPH ?g {{ ?e <{RDF}type> ?c }} {data_filter}
@@ -141,19 +150,19 @@ def collect(kg: KnowledgeGraph) -> dict:
     ):
         bucket = examples[row["c"].value]
         if len(bucket) < 5:
-            bucket.append((curie(row["e"].value), row["label"].value))
+            bucket.append((curie(row["e"].value), shown(row["e"], row["label"].value)))
     for row in kg.query(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {data_filter} }} GROUP BY ?p"):
         if row["p"].value in terms:
             terms[row["p"].value].uses = int(row["n"].value)
     for row in kg.query(
-        f"""SELECT ?p ?sl ?ol WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {data_filter}
+        f"""SELECT ?p ?s ?o ?sl ?ol WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {data_filter}
             ?s <{RDFS}label> ?sl FILTER (LANG(?sl) = "en")
             OPTIONAL {{ ?o <{RDFS}label>|<{SKOS}prefLabel> ?olabel FILTER (LANG(?olabel) = "en") }}
             BIND (COALESCE(?olabel, STR(?o)) AS ?ol) }} ORDER BY ?p ?sl ?ol"""
     ):
         bucket = examples[row["p"].value]
         if len(bucket) < 3:
-            bucket.append((row["sl"].value, row["ol"].value))
+            bucket.append((shown(row["s"], row["sl"].value), shown(row["o"], row["ol"].value)))
     for iri, bucket in examples.items():
         if iri in terms:
             terms[iri].examples = bucket

@@ -9,6 +9,10 @@ Line endings are LF, the file ends with one newline and has no byte-order mark: 
 final newline make a file not canonical. A file is only ever replaced by a version that parses back to an
 isomorphic graph (no triple lost or changed), written to a temporary file and renamed; a file that cannot
 be parsed is left as it is.
+
+A source record's ``ig:citation`` is written here too: ``fmt`` sets it to the text that the record's title,
+outlet and date make (:mod:`innograph.citations`), reading the outlet's name from the project's other files,
+so that a record whose citation is missing or out of date is not canonical either.
 """
 
 from __future__ import annotations
@@ -27,6 +31,83 @@ class Outcome:
     path: Path
     shown: str
     changed: bool
+    cited: tuple[str, ...] = ()  # the sources whose ig:citation was (or would be) written
+
+
+class CitationContext:
+    """The project's ``kg/`` files, read once and only when a file holds a source record: where the outlet
+    of a source and the outlet's name are written (an article's own graph, or a reference file)."""
+
+    def __init__(self, root: Path | None):
+        self.root = root
+        self._quads: dict[Path, list] | None = None
+
+    def _read(self) -> dict[Path, list]:
+        import pyoxigraph as ox
+
+        if self._quads is None:
+            self._quads = {}
+            files = sorted((self.root / "kg").rglob("*.ttl")) if self.root is not None else []
+            for path in files:
+                try:
+                    text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+                    self._quads[path.resolve()] = list(ox.parse(text, format=ox.RdfFormat.TURTLE))
+                except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+                    continue  # a file that does not parse gets its own error when it is formatted
+        return self._quads
+
+    def citations(self, graph, path: Path | None):
+        """A :class:`~innograph.citations.Citations` over the other files and ``graph`` (rdflib's, of the
+        file at ``path`` as it is being formatted)."""
+        import pyoxigraph as ox
+
+        from innograph.citations import Citations
+
+        store = ox.Store()
+        this = path.resolve() if path is not None else None
+        store.extend(q for p, quads in self._read().items() if p != this for q in quads)
+        store.extend(ox.Quad(*(_oxigraph_term(term) for term in triple)) for triple in graph)
+        return Citations(store)
+
+
+def _oxigraph_term(term):
+    """An rdflib term as pyoxigraph's."""
+    import pyoxigraph as ox
+    from rdflib import BNode, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+
+
+def refresh_citations(graph, path: Path | None, context: CitationContext) -> list[str]:
+    """Set each source record's ``ig:citation`` in ``graph`` (the file at ``path``) to the text its title,
+    outlet and date make; the sources whose citation changed."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF
+
+    from innograph.namespaces import IG
+
+    sources = sorted(set(graph.subjects(RDF.type, URIRef(f"{IG}SourceArticle"))))
+    if not sources:
+        return []
+    cite = context.citations(graph, path)
+    citation = URIRef(f"{IG}citation")
+    changed = []
+    for source in sources:
+        expected = cite.expected(str(source))
+        if expected is None:
+            continue  # no title: the shapes say so, and there is nothing to cite
+        wanted = Literal(expected, lang="en")
+        if set(graph.objects(source, citation)) != {wanted}:
+            graph.remove((source, citation, None))
+            graph.add((source, citation, wanted))
+            changed.append(str(source))
+    return changed
 
 
 _LONE_CR = re.compile(r"\r(?!\n)")
@@ -64,23 +145,29 @@ def normalise_text(text: str) -> str:
     return text.rstrip("\n") + "\n" if text.strip() else ""
 
 
-def canonical(text: str, shown: str) -> str:
-    """The canonical text of a Turtle document; raises if it does not parse or would lose a triple."""
+def canonical(text: str, shown: str, context: CitationContext | None = None, path: Path | None = None) -> str:
+    """The canonical text of a Turtle document; raises if it does not parse or would lose a triple. With a
+    ``context`` (the project's other files), source records get their ``ig:citation`` written."""
+    return _canonical(text, shown, context, path)[0]
+
+
+def _canonical(text: str, shown: str, context: CitationContext | None, path: Path | None) -> tuple[str, list[str]]:
     from rdflib.compare import isomorphic
 
     # Line endings as written, so that a multi-line literal keeps its CRLF; but a lone CR (old Mac files),
     # which rdflib does not read as a line end, becomes LF.
     text = _LONE_CR.sub("\n", text.removeprefix("\ufeff"))
     graph = _parse(text, shown)
+    cited = refresh_citations(graph, path, context) if context is not None else []
     if len(graph) == 0:
-        return normalise_text(text)  # a file with no statements yet (a fresh scaffold) keeps its prefixes
+        return normalise_text(text), cited  # a file with no statements yet (a fresh scaffold) keeps its prefixes
     out = io.BytesIO()
     _canonical_blank_nodes(graph).serialize(out, format="longturtle", encoding="utf-8")
     body = "\n".join(line.rstrip() for line in out.getvalue().decode("utf-8").split("\n")).strip() + "\n"
     result = _header(text) + body
     if not isomorphic(graph, _parse(result, shown)):
         raise InputError("formatting would change its triples; left as it is", path=shown)
-    return result
+    return result, cited
 
 
 def _canonical_blank_nodes(graph):
@@ -121,15 +208,16 @@ def turtle_files(root: Path) -> list[Path]:
     return sorted(p for folder in ("ontology", "kg") for p in (root / folder).rglob("*.ttl"))
 
 
-def format_files(paths: list[Path], relative, check: bool) -> list[Outcome]:
-    """Format (or, with ``check``, only compare) each file; files already canonical are not rewritten."""
+def format_files(paths: list[Path], relative, check: bool, context: CitationContext | None = None) -> list[Outcome]:
+    """Format (or, with ``check``, only compare) each file; files already canonical are not rewritten.
+    With a ``context``, source records get their ``ig:citation`` written too."""
     outcomes = []
     for path in paths:
         shown = relative(path)
         text = read_exactly(path, shown)
-        result = canonical(text, shown)
+        result, cited = _canonical(text, shown, context, path)
         changed = result != text
         if changed and not check:
             write_text(path, result)
-        outcomes.append(Outcome(path, shown, changed))
+        outcomes.append(Outcome(path, shown, changed, tuple(cited)))
     return outcomes

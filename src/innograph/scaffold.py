@@ -1,8 +1,10 @@
 """Scaffolding for extending the graph: a new source article's files, a new class with its shape.
 
 What is scaffolded is deliberately incomplete where only a person can fill it in (an empty source graph,
-a placeholder definition), and validation flags it until it is: ``source-without-graph`` for a source
-with no facts, ``definition-placeholder`` for a class whose definition still starts with TODO.
+a placeholder definition, a source record's guessed title), and validation flags it until it is:
+``source-without-graph`` for a source with no facts, ``source-placeholder`` for a source record that still
+has the TODO note the scaffold wrote, ``definition-placeholder`` for a class whose definition still starts
+with TODO.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from innograph.atomic import write_text
 from innograph.errors import UsageError
-from innograph.fmt import canonical
+from innograph.fmt import CitationContext, canonical
 from innograph.namespaces import IG, SRC, turtle_prefixes
 from innograph.project import Project
 
@@ -24,10 +26,16 @@ SOURCE_HEADER = """# What ../shared/sources/{file} says, curated; loaded as the 
 CURATION_PREFIXES = ("cmp", "dcterms", "field", "id", "ig", "ind", "instr", "lvl", "rdfs", "skos", "src", "unit", "xsd")
 
 
-GUESSED = (
-    "Title guessed by innograph new source from the first line of the file; "
-    "add ig:date and check the title against the article."
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")  # fmt: skip
+_MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DATES = (
+    (re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"), None),
+    (re.compile(rf"(?<![A-Za-z])(?P<mn>{_MONTH})\s+(?P<d>\d{{1,2}}),\s*(?P<y>\d{{4}})(?!\d)", re.I), "name"),
+    (re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s+(?P<mn>{_MONTH})\s+(?P<y>\d{{4}})(?!\d)", re.I), "name"),
 )
+_URL = re.compile(r"https?://[^\s\"<>]+")
+EDGE_LINES = 10  # where a page prints its date and address: its first and last lines
 
 
 def _title_of(text: str) -> str:
@@ -38,8 +46,61 @@ def _title_of(text: str) -> str:
     return "Untitled article"
 
 
-def _literal(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"@en'
+def _edges(text: str) -> list[str]:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[:EDGE_LINES] + lines[EDGE_LINES:][-EDGE_LINES:]
+
+
+def _date_of(text: str) -> tuple[str, str] | None:
+    """The first date the article's first lines print (``2019-01-28``, ``April 26, 2022``, ``26 April 2022``),
+    as ISO text and as printed."""
+    import datetime
+
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:EDGE_LINES]
+    for line in lines:
+        for pattern, kind in _DATES:
+            for match in pattern.finditer(line):
+                if kind == "name":
+                    name = match.group("mn").lower().rstrip(".")
+                    month = next((i for i, m in enumerate(_MONTH_NAMES, 1) if m.startswith(name[:3])), 0)
+                else:
+                    month = int(match.group("m"))
+                try:
+                    day = datetime.date(int(match.group("y")), month, int(match.group("d")))
+                except ValueError:
+                    continue
+                return day.isoformat(), match.group(0)
+    return None
+
+
+def _address_of(text: str) -> str | None:
+    """The first web address in the article's first or last lines, where pages print their own."""
+    for line in _edges(text):
+        if match := _URL.search(line):
+            return match.group(0).rstrip(".,;:)]}'")
+    return None
+
+
+def _literal(text: str, suffix: str = "@en") -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"' + suffix
+
+
+def _todo(stem: str, date: tuple[str, str] | None, address: str | None) -> str:
+    guessed = ["the title from the file's first line"]
+    if date:
+        guessed.append(f"the date from '{date[1]}'")
+    if address:
+        guessed.append("the web address from its first or last lines")
+    missing = [
+        *([] if date else ["ig:date as precise as the article gives it (xsd:date, xsd:gYearMonth or xsd:gYear)"]),
+        *([] if address else ["schema:url if the article gives its web address"]),
+        f"the outlet if the article names one (src:{stem} ig:publisher, a media organisation, in kg/{stem}.ttl "
+        "with its statement record)",
+    ]
+    return (
+        f"TODO: innograph new source guessed {', '.join(guessed[:-1]) + ' and ' if len(guessed) > 1 else ''}"
+        f"{guessed[-1]}: check against the article; add {'; '.join(missing)}; then remove this note."
+    )
 
 
 def new_source(project: Project, article: Path) -> list[Path]:
@@ -59,16 +120,22 @@ def new_source(project: Project, article: Path) -> list[Path]:
     existing = sources_file.read_text(encoding="utf-8") if sources_file.exists() else ""
     if graph_file.exists() or f'"{article.name}"' in existing:
         raise UsageError(f"{article.name} is already a source: see {project.relative(graph_file)} and kg/sources.ttl")
-    title = _title_of(article.read_text(encoding="utf-8"))
+    text = article.read_text(encoding="utf-8-sig")
+    title, date, address = _title_of(text), _date_of(text), _address_of(text)
     record = (
-        f"\n@prefix ig: <{IG}> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n"
+        f"\n@prefix ig: <{IG}> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix src: <{SRC}> .\n"
+        "@prefix schema: <https://schema.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n"
         f"<{SRC}{stem}> a ig:SourceArticle ;\n"
         f"    rdfs:label {_literal(title)} ;\n"
         f"    ig:title {_literal(title)} ;\n"
-        f'    ig:fileName "{article.name}" ;\n'
-        f"    ig:curatorNote {_literal(GUESSED)} .\n"
+        + (f"    ig:date {_literal(date[0], '^^xsd:date')} ;\n" if date else "")
+        + (f"    schema:url {_literal(address, '^^xsd:anyURI')} ;\n" if address else "")
+        + f'    ig:fileName "{article.name}" ;\n'
+        f"    ig:curatorNote {_literal(_todo(stem, date, address))} .\n"
     )
-    updated = canonical(existing + record, project.relative(sources_file))
+    # fmt writes the record's ig:citation from its title, outlet and date
+    context = CitationContext(project.root)
+    updated = canonical(existing + record, project.relative(sources_file), context, sources_file)
     write_text(graph_file, SOURCE_HEADER.format(file=article.name, stem=stem) + turtle_prefixes(*CURATION_PREFIXES))
     write_text(sources_file, updated)
     return [sources_file, graph_file]

@@ -1,20 +1,22 @@
 """Why does the graph say this? Each statement about an entity with its evidence: the verbatim quote from
 the statement record (or, for a target or figure, from the statement node itself), the article it comes
-from as a citation, the article section on a page of several, and whether it was stated or inferred."""
+from as a citation (title, outlet, date: :mod:`innograph.citations`), the article section on a page of several,
+and whether it was stated or inferred. The curated file that holds the statement is given only as an
+identifier (``file``), and named in the text only where there is something to write in it."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from innograph.citations import Citations
+from innograph.citations import Citations, in_section
 from innograph.loader import KnowledgeGraph
-from innograph.namespaces import IG, PREFIXES, curie
+from innograph.namespaces import GRAPH, IG, PREFIXES, curie
 from innograph.params import sparql_term
 from innograph.records import is_placeholder
 from innograph.results import Term
 
 # Properties that are evidence or text about a statement, not statements to explain.
-EVIDENCE = ("quote", "curatorNote", "qualifier", "title", "sectionOf", "fileName", "section", "inferred")
+EVIDENCE = ("quote", "curatorNote", "qualifier", "title", "sectionOf", "fileName", "section", "inferred", "citation")
 
 QUERY = """
 PREFIX ig: <https://w3id.org/innograph/ontology#>
@@ -105,9 +107,15 @@ def reasons(kg: KnowledgeGraph, subject: str, prop: str | None = None, obj: Term
         filters.append(f"FILTER (isLiteral(?o) && STR(?o) = {sparql_term(Term('literal', obj))})")
     text = QUERY % {"evidence": ", ".join(f"ig:{e}" for e in EVIDENCE), "filters": "\n  ".join(filters)}
     cite = Citations(kg)
+    # the source article whose graph holds a statement, for one that has no record (yet)
+    article_of = {
+        f"{GRAPH}{row['f'].value.removesuffix('.txt')}": row["s"].value
+        for row in kg.query(f"SELECT ?s ?f WHERE {{ ?s <{IG}fileName> ?f }}")
+    }
     found = {}
     for row in kg.query(text):
         graph_file = kg.file_of(row["graph"].value)
+        source = row["source"].value if row["source"] is not None else article_of.get(row["graph"].value)
         o = oxigraph_term(row["o"])
         key = (row["graph"].value, row["p"].value, o)
         if key in found and found[key].quote:
@@ -119,7 +127,7 @@ def reasons(kg: KnowledgeGraph, subject: str, prop: str | None = None, obj: Term
             property=_label(kg, Term("uri", row["p"].value)),
             object=_label(kg, o),
             quote=quote if quote and not is_placeholder(quote) else None,
-            citation=cite(row["source"].value) if row["source"] is not None else None,
+            citation=cite(source) if source is not None else None,
             section=row["sectionTitle"].value if row["sectionTitle"] is not None else None,
             inferred=inferred,
             note=row["note"].value if row["note"] is not None else None,
@@ -134,14 +142,14 @@ def to_text(found: list[Reason]) -> str:
         lines.append(f"{reason.subject} —{reason.property}→ {reason.object}")
         if reason.quote:
             lines.append(f"  “{reason.quote}”")
-            where = reason.citation or reason.file
-            if reason.section:
-                where += f", in “{reason.section}”"
+            where = in_section(reason.citation or reason.file, reason.section)
             lines.append(f"  {where}; {'inferred' if reason.inferred else 'stated'}")
             if reason.inferred and reason.note:
                 lines.append(f"  curator: {reason.note}")
+        elif reason.citation:
+            lines.append(f"  {reason.citation}: no quote yet (a statement record still to write in {reason.file})")
         else:
-            lines.append(f"  {reason.file}: no quote yet (reference data, or a record still to write)")
+            lines.append(f"  {reason.file}: reference data, no quote")
     return "\n".join(lines) if lines else "no such statement"
 
 
