@@ -45,6 +45,9 @@ def test_node_attributes_carry_labels_class_and_sources(network):
     assert ningbo["label"] == "Ningbo" and ningbo["label_zh"] == "宁波市"
     assert ningbo["cls"] == "ig:City" and ningbo["class_label"] == "city" and ningbo["family"] == "places"
     assert ningbo["sources"] == ["001_c659c60924322da7.txt", "004_5f4bcf8e5a1728d6.txt"]
+    # and each one's short citation (title, outlet, date), in the same order, never the file hash
+    assert len(ningbo["citations"]) == 2 and ningbo["citations"][1].startswith("Sci-tech investments stimulate")
+    assert not [c for c in ningbo["citations"] if "c659c60924322da7" in c or "5f4bcf8e5a1728d6" in c]
     listed = network.nodes["id:yongxin-optics"]["facts"]
     assert listed["listing year"] == ["2018"]
     # an organisation that is also a platform is shown as an actor
@@ -190,7 +193,9 @@ def test_path_and_analyze_commands():
     assert path.returncode == 0, path.stderr
     assert path.stdout.strip().endswith("—jurisdiction→ Ningbo")
     missing = cli("path", "huang-zhiming", "no-such-entity-anywhere")
-    assert missing.returncode == 1 and "not in the network" in missing.stderr
+    assert missing.returncode == 1 and "B: no entity 'no-such-entity-anywhere'" in missing.stderr
+    outside = cli("path", "huang-zhiming", "ningbo", "--only", "actors")
+    assert outside.returncode == 1 and "id:ningbo is not in the network" in outside.stderr
     analysis = cli("analyze", "--format", "json", "--top", "3")
     assert analysis.returncode == 0, analysis.stderr
     data = json.loads(analysis.stdout)

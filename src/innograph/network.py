@@ -2,11 +2,11 @@
 
 Literals, types and provenance become node and edge attributes, never nodes: a node carries its labels
 in English and Chinese, its class and class family, its dated and counted facts, and the source articles
-that mention it; an edge carries its property's labels, the articles whose graphs hold it and, for each
-graph, its evidence (:class:`Evidence`: the statement record's verbatim quote, the article's short
-citation, the section, stated or inferred). Source records, statement records, article sections and
-vocabulary concepts stay out of the network (they are what the attributes point to). One function,
-:func:`project`, serves views and analytics alike.
+that mention it (file names, and short citations: title, outlet, date); an edge carries its property's
+labels, the articles whose graphs hold it and, for each graph, its evidence (:class:`Evidence`: the
+statement record's verbatim quote, the article's short citation, the section, stated or inferred). Source
+records, statement records, article sections and vocabulary concepts stay out of the network (they are
+what the attributes point to). One function, :func:`project`, serves views and analytics alike.
 """
 
 from __future__ import annotations
@@ -239,9 +239,12 @@ def project(
             keep |= {s for s, _, _ in restrict if s in members} | {o for _, _, o in restrict if o in members}
     else:
         keep = members
+    cite = Citations(kg)
+    record_of_file = {file: source_record_of[graph] for graph, file in article_of.items()}
     for entity in sorted(keep):
         cls = classes[entity]
         names = labels.get(entity, {})
+        said = sorted(mentions.get(entity, ()))
         facts = {}
         for predicate, values in literals.get(entity, {}).items():
             name = labels.get(predicate, {}).get("en") or curie(predicate)
@@ -254,11 +257,11 @@ def project(
             cls=curie(cls),
             class_label=labels.get(cls, {}).get("en", curie(cls)),
             family=family_of[cls],
-            sources=sorted(mentions.get(entity, ())),
+            sources=said,
+            citations=[cite(record_of_file[file]) for file in said],
             facts=facts,
         )
     evidence = _evidence(kg, keep)
-    cite = Citations(kg)
     for (s, p, o), graphs in sorted(links.items()):
         if s not in keep or o not in keep:
             continue
