@@ -225,3 +225,67 @@ def test_construct_output_escapes_unsafe_characters_and_reads_back_the_same(tmp_
     assert not any(c.encode("utf-8") in result.stdout for c in RAW)
     (triple,) = ox.parse(result.stdout, format=ox.RdfFormat.TURTLE)
     assert triple.object.value == HOSTILE
+
+
+# ------------------------------------------------------------------ graph results by --format
+
+
+def _graph_of(data: bytes, syntax) -> set:
+    import pyoxigraph as ox
+
+    return {str(q.triple) for q in ox.parse(data, format=syntax)}
+
+
+def test_construct_prints_turtle_ntriples_or_jsonld_by_format():
+    import pyoxigraph as ox
+
+    args = ("query", "neighbourhood", "--param", "entity=huang-zhiming")
+    printed = {}
+    for fmt in ("table", "ttl", "nt", "jsonld", "json"):
+        result = subprocess.run(
+            [sys.executable, "-m", "innograph", *args, "--format", fmt], cwd=REPO, capture_output=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        printed[fmt] = result.stdout
+    assert printed["table"] == printed["ttl"] and printed["ttl"].startswith(b"@prefix")
+    turtle = _graph_of(printed["ttl"], ox.RdfFormat.TURTLE)
+    assert len(turtle) > 3
+    assert _graph_of(printed["nt"], ox.RdfFormat.N_TRIPLES) == turtle
+    assert printed["json"] == printed["jsonld"]
+    assert isinstance(json.loads(printed["jsonld"]), list)
+    assert _graph_of(printed["jsonld"], ox.RdfFormat.JSON_LD) == turtle
+
+
+@pytest.mark.parametrize(
+    ("args", "fmt", "kind"),
+    [
+        (("neighbourhood", "--param", "entity=ningbo"), "csv", "CONSTRUCT"),
+        (("neighbourhood", "--param", "entity=ningbo"), "md", "CONSTRUCT"),
+        (("people-and-posts",), "nt", "SELECT"),
+        (("people-and-posts",), "jsonld", "SELECT"),
+    ],
+)
+def test_a_format_that_does_not_fit_the_result_is_one_line_naming_both(args, fmt, kind):
+    result = run("query", *args, "--format", fmt)
+    assert result.returncode == 2
+    line = one_line(result.stderr)
+    assert f"--format {fmt}" in line and f"a {kind} query" in line and not result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["nt", "jsonld"])
+def test_graph_formats_escape_unsafe_characters_and_read_back_the_same(tmp_path, fmt):
+    import pyoxigraph as ox
+
+    root, sources = make_project(tmp_path, {"kg/fixture.ttl": HOSTILE_GRAPH})
+    command = ["query", "-", "--root", str(root), "--sources", str(sources), "--format", fmt]
+    result = subprocess.run(
+        [sys.executable, "-m", "innograph", *command],
+        input=b"CONSTRUCT { ?c rdfs:label ?l } WHERE { ?c a ig:City ; rdfs:label ?l }",
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not any(c.encode("utf-8") in result.stdout for c in RAW)
+    syntax = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.JSON_LD
+    (quad,) = ox.parse(result.stdout, format=syntax)
+    assert quad.object.value == HOSTILE

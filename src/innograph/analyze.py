@@ -1,5 +1,7 @@
 """Network questions: who is central, which communities form, who brokers between them, how two
-entities are connected, and exports for Gephi users (GraphML, GEXF)."""
+entities are connected, and exports for Gephi users (GraphML, GEXF) that carry the same answers: each
+node's Louvain community, degree, betweenness, class family and the family's colour from
+``viz/style.toml``, so that Gephi opens the file coloured and partitioned."""
 
 from __future__ import annotations
 
@@ -29,7 +31,8 @@ class Community:
     number: int
     size: int
     hub: str
-    members: list[str]
+    members: list[str]  # labels, most linked first
+    nodes: list[str]  # their identifiers (CURIEs), in the same order
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,30 @@ def betweenness(simple: nx.Graph, seed: int = 42) -> tuple[dict[str, float], boo
     return nx.betweenness_centrality(simple, k=500, normalized=True, seed=seed), True
 
 
-def analyze(graph: nx.MultiDiGraph, top: int = 10, seed: int = 42) -> Analysis:
+@dataclass
+class Measures:
+    """What analysis and exports share: the simple undirected network, betweenness, and the Louvain
+    communities (largest first, numbered from 1)."""
+
+    simple: nx.Graph
+    betweenness: dict[str, float]
+    sampled: bool
+    groups: list[set[str]]
+    community_of: dict[str, int]
+
+
+def measure(graph: nx.MultiDiGraph, seed: int = 42) -> Measures:
     simple = simple_undirected(graph)
     between, sampled = betweenness(simple, seed)
+    groups = nx.community.louvain_communities(simple, seed=seed) if simple.number_of_edges() else []
+    groups = sorted(groups, key=lambda g: (-len(g), min(g)))
+    community_of = {n: number for number, group in enumerate(groups, start=1) for n in group}
+    return Measures(simple, between, sampled, groups, community_of)
+
+
+def analyze(graph: nx.MultiDiGraph, top: int = 10, seed: int = 42, measures: Measures | None = None) -> Analysis:
+    measures = measures or measure(graph, seed)
+    simple, between, community_of = measures.simple, measures.betweenness, measures.community_of
     label = nx.get_node_attributes(graph, "label")
     cls = nx.get_node_attributes(graph, "class_label")
     family = nx.get_node_attributes(graph, "family")
@@ -94,15 +118,10 @@ def analyze(graph: nx.MultiDiGraph, top: int = 10, seed: int = 42) -> Analysis:
     ranked = sorted(actors, key=lambda n: (-simple.degree(n), -between[n], n))[:top]
     central = [Central(n, label[n], cls[n], simple.degree(n), round(between[n], 4)) for n in ranked]
 
-    groups = nx.community.louvain_communities(simple, seed=seed) if simple.number_of_edges() else []
-    groups = sorted(groups, key=lambda g: (-len(g), min(g)))
-    community_of = {}
     communities = []
-    for number, group in enumerate(groups, start=1):
+    for number, group in enumerate(measures.groups, start=1):
         members = sorted(group, key=lambda n: (-simple.degree(n), n))
-        for n in group:
-            community_of[n] = number
-        communities.append(Community(number, len(group), label[members[0]], [label[n] for n in members]))
+        communities.append(Community(number, len(group), label[members[0]], [label[n] for n in members], members))
 
     brokers = []
     for n in simple:
@@ -118,7 +137,7 @@ def analyze(graph: nx.MultiDiGraph, top: int = 10, seed: int = 42) -> Analysis:
         central=central,
         communities=communities,
         brokers=brokers[:top],
-        betweenness_sampled=sampled,
+        betweenness_sampled=measures.sampled,
     )
 
 
@@ -166,22 +185,64 @@ def explain(graph: nx.MultiDiGraph, steps: list[Step]) -> str:
     return " ".join(parts)
 
 
-def export(graph: nx.MultiDiGraph, out: Path) -> Path:
-    """GraphML (.graphml) or GEXF (.gexf) for Gephi and friends; list attributes become '; '-joined text."""
-    flat = nx.MultiDiGraph()
-    for node, attrs in graph.nodes(data=True):
-        flat.add_node(node, **{k: _flatten(v) for k, v in attrs.items()})
-    for u, v, key, attrs in graph.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=key, **{k: _flatten(val) for k, val in attrs.items()})
+def export(
+    graph: nx.MultiDiGraph,
+    out: Path,
+    colours: dict[str, str] | None = None,
+    measures: Measures | None = None,
+    seed: int = 42,
+) -> Path:
+    """GraphML (.graphml) or GEXF (.gexf) for Gephi and friends; list attributes become '; '-joined text.
+
+    Every node also carries ``community`` (its Louvain community, numbered as ``analyze`` reports them; 0
+    for a network without links), ``degree`` (links to distinct neighbours, as ``analyze`` counts them),
+    ``betweenness`` and ``family``; with ``colours`` (family -> ``#rrggbb``, from ``viz/style.toml``) also
+    ``colour`` and, for Gephi, ``r``, ``g``, ``b`` in GraphML and a ``viz:color`` element in GEXF."""
     suffix = out.suffix.lower()
     if suffix not in (".graphml", ".gexf"):
         raise ValueError(f"{out}: export to .graphml or .gexf")
+    measures = measures or measure(graph, seed)
+    flat = nx.MultiDiGraph()
+    for node, attrs in graph.nodes(data=True):
+        values = {k: _flatten(v) for k, v in attrs.items()}
+        values["community"] = measures.community_of.get(node, 0)
+        values["degree"] = measures.simple.degree(node)
+        values["betweenness"] = round(float(measures.betweenness.get(node, 0.0)), 6)
+        values["family"] = attrs.get("family", "")
+        colour = (colours or {}).get(values["family"])
+        if colours is not None:
+            values["colour"] = colour or ""
+        if colour:
+            r, g, b = _rgb(colour)
+            if suffix == ".graphml":
+                values.update(r=r, g=g, b=b)
+            else:
+                values["viz"] = {"color": {"r": r, "g": g, "b": b, "a": 1.0}}
+        flat.add_node(node, **values)
+    for u, v, key, attrs in graph.edges(keys=True, data=True):
+        flat.add_edge(u, v, key=key, **{k: _flatten(val) for k, val in attrs.items()})
     with atomic_path(out) as temporary:
         if suffix == ".graphml":
             nx.write_graphml(flat, temporary)
         else:
             nx.write_gexf(flat, temporary)
     return out
+
+
+def family_colours(viz_dir: Path) -> dict[str, str]:
+    """Each class family's colour in ``viz/style.toml``."""
+    from innograph.view import load_style
+
+    return {name: str(family.get("colour", "")) for name, family in load_style(viz_dir).families.items()}
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    text = colour.lstrip("#")
+    if len(text) == 3:
+        text = "".join(c * 2 for c in text)
+    if len(text) != 6:
+        raise ValueError(f"{colour!r} is not a colour of the form #rrggbb (viz/style.toml)")
+    return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
 
 
 def _flatten(value):

@@ -2,7 +2,21 @@
 
 Every engine (Oxigraph, rdflib, a remote SPARQL endpoint) answers with a :class:`Table` of :class:`Term`
 values, modelled on the SPARQL 1.1 JSON results format, so that answers can be compared across engines
-and printed the same way whichever engine gave them.
+and printed the same way whichever engine gave them; a CONSTRUCT or DESCRIBE answers with Turtle, which
+:func:`render_graph` writes as Turtle, N-Triples or JSON-LD.
+
+What a person reads (``table``, ``md``) and what a machine reads (``csv``, ``json``) differ in two ways:
+
+* **Identifiers.** A column ``fooId`` holds the IRI behind the label in column ``foo`` (the convention of
+  the catalogue queries): ``csv`` writes it as a CURIE, ``json`` as the IRI, both ready to join on or to
+  give back as ``--param``; ``table`` and ``md`` leave it out, since ``foo`` shows the same thing in words.
+* **Languages.** When a query was asked for labels in one language (its ``lang`` parameter), a label that
+  came in another (English where Chinese was asked and the graph has none) is marked with ``*`` in
+  ``table`` and ``md``, and a footer line says what the mark means. ``json`` carries every literal's
+  ``xml:lang`` as it is; ``csv`` writes plain values. Verbatim text (a ``quote`` or ``note`` column) is in
+  the language it was written in and is never marked.
+
+Columns are aligned by display width: a CJK character takes two terminal columns, a combining mark none.
 """
 
 from __future__ import annotations
@@ -14,10 +28,29 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from innograph.namespaces import XSD, curie
-from innograph.terminal import printable
+from innograph.terminal import display_width, pad, printable
 
 NUMERIC = {f"{XSD}{t}" for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
-FORMATS = ("table", "csv", "json", "md")
+FORMATS = ("table", "csv", "json", "md")  # for SELECT and ASK
+GRAPH_FORMATS = ("ttl", "nt", "jsonld")  # for CONSTRUCT and DESCRIBE; "table" means ttl, "json" jsonld
+FALLBACK_MARK = "*"
+LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
+ID_SUFFIX = "Id"
+
+
+def language_name(tag: str) -> str:
+    return LANGUAGE_NAMES.get(tag.lower().split("-")[0], tag)
+
+
+def _primary(tag: str | None) -> str:
+    return (tag or "").lower().split("-")[0]
+
+
+def is_verbatim(column: str) -> bool:
+    """A column of text quoted or written as it is (an article's sentence, a curator's note), whose
+    language is the one it was written in: never a fallback."""
+    name = column.lower()
+    return name.endswith("quote") or name.endswith("note") or name.endswith("notes")
 
 
 @dataclass(frozen=True)
@@ -71,6 +104,7 @@ class Table:
     variables: list[str]
     rows: list[dict[str, Term]] = field(default_factory=list)
     boolean: bool | None = None
+    lang: str | None = None  # the language the labels were asked in (the query's lang parameter), if any
 
     def normalised(self) -> list[tuple]:
         """Rows as sorted comparable tuples, for comparing engines regardless of order."""
@@ -97,8 +131,56 @@ class Table:
         rows = [{k: Term.from_json(v) for k, v in b.items()} for b in data["results"]["bindings"]]
         return cls(variables, rows)
 
-    def _cells(self) -> list[list[str]]:
-        return [[row[v].text() if v in row else "" for v in self.variables] for row in self.rows]
+    def _cells(self, variables: list[str] | None = None) -> list[list[str]]:
+        variables = self.variables if variables is None else variables
+        return [[row[v].text() if v in row else "" for v in variables] for row in self.rows]
+
+    # ----- what a person reads
+
+    def shown_variables(self) -> list[str]:
+        """The columns a person reads: all but an identifier column ``fooId`` beside its label ``foo``."""
+        names = set(self.variables)
+        return [
+            v
+            for v in self.variables
+            if not (v.endswith(ID_SUFFIX) and len(v) > len(ID_SUFFIX) and v[: -len(ID_SUFFIX)] in names)
+        ]
+
+    def is_fallback(self, column: str, term: Term | None) -> bool:
+        """A label in another language than the one asked for."""
+        return (
+            self.lang is not None
+            and term is not None
+            and term.type == "literal"
+            and term.lang is not None
+            and _primary(term.lang) != _primary(self.lang)
+            and not is_verbatim(column)
+        )
+
+    def _human(self, escape) -> tuple[list[str], list[list[str]], list[str]]:
+        """Shown columns, their cells (escaped, fallbacks marked) and the languages fallen back to."""
+        shown = self.shown_variables()
+        fallen: list[str] = []
+        cells = []
+        for row in self.rows:
+            line = []
+            for v in shown:
+                term = row.get(v)
+                text = escape(term.text()) if term is not None else ""
+                if self.is_fallback(v, term):
+                    text += " " + escape(FALLBACK_MARK)
+                    if language_name(term.lang) not in fallen:
+                        fallen.append(language_name(term.lang))
+                line.append(text)
+            cells.append(line)
+        return shown, cells, fallen
+
+    def fallback_note(self, fallen: list[str]) -> str | None:
+        if not fallen or self.lang is None:
+            return None
+        return f"{FALLBACK_MARK} no {language_name(self.lang)} label: {' or '.join(fallen)} shown"
+
+    # ----- formats
 
     def to_csv(self) -> str:
         out = io.StringIO()
@@ -114,12 +196,15 @@ class Table:
     def to_table(self) -> str:
         if self.boolean is not None:
             return "yes" if self.boolean else "no"
-        cells = [[printable(c.replace("\n", " ")) for c in row] for row in self._cells()]
-        widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(self.variables)]
+        shown, cells, fallen = self._human(lambda text: printable(text.replace("\n", " ")))
+        widths = [max([display_width(v), *(display_width(r[i]) for r in cells)]) for i, v in enumerate(shown)]
         line = "  ".join("-" * w for w in widths)
-        out = ["  ".join(v.ljust(w) for v, w in zip(self.variables, widths, strict=True)).rstrip(), line]
-        out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+        out = ["  ".join(pad(v, w) for v, w in zip(shown, widths, strict=True)).rstrip(), line]
+        out += ["  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
         out.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''})")
+        note = self.fallback_note(fallen)
+        if note:
+            out.append(note)
         return "\n".join(out)
 
     def to_markdown(self) -> str:
@@ -127,10 +212,14 @@ class Table:
             return f"**{'yes' if self.boolean else 'no'}**"
 
         def esc(text: str) -> str:
-            return printable(text.replace("|", "\\|").replace("\n", " "))
+            return printable(text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*").replace("\n", " "))
 
-        out = ["| " + " | ".join(self.variables) + " |", "|" + "|".join(" --- " for _ in self.variables) + "|"]
-        out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in self._cells()]
+        shown, cells, fallen = self._human(esc)
+        out = ["| " + " | ".join(esc(v) for v in shown) + " |", "|" + "|".join(" --- " for _ in shown) + "|"]
+        out += ["| " + " | ".join(row) + " |" for row in cells]
+        note = self.fallback_note(fallen)
+        if note:
+            out += ["", esc(note)]
         return "\n".join(out)
 
     def render(self, fmt: str) -> str:
@@ -140,4 +229,24 @@ class Table:
             return self.to_csv().rstrip("\n")
         if fmt == "md":
             return self.to_markdown()
+        if fmt != "table":
+            raise ValueError(f"--format {fmt} is for graphs (CONSTRUCT, DESCRIBE), not for a table of rows")
         return self.to_table()
+
+
+def render_graph(turtle: bytes, fmt: str) -> bytes:
+    """A CONSTRUCT or DESCRIBE result, which engines give as Turtle with the project's prefixes, in ``fmt``:
+    ``ttl`` (or ``table``, the default) as it is, ``nt`` N-Triples, ``jsonld`` (or ``json``) JSON-LD in
+    expanded form, one object per subject."""
+    import pyoxigraph as ox
+
+    if fmt in ("ttl", "table"):
+        return turtle
+    if fmt not in ("nt", "jsonld", "json"):
+        raise ValueError(f"--format {fmt} is for tables of rows (SELECT, ASK), not for a graph")
+    triples = [quad.triple for quad in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]
+    if fmt == "nt":
+        return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES)
+    data = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
+    data.sort(key=lambda node: node.get("@id", ""))
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -5,12 +5,16 @@ A label is data, and data can hold control characters: ``ESC ]0;…BEL`` retitle
 stored. ``innograph validate`` flags them in the graph; everything innograph prints goes through
 :func:`printable` (the command line wraps standard output and error in :class:`PrintableStream`), so
 that such a character is shown as a visible escape such as ``\\x1b`` or ``\\u202e`` and never acts.
+
+Text is also measured as a terminal shows it (:func:`display_width`): a Chinese character takes two
+columns, a combining mark none, so that tables with Chinese labels line up.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import unicodedata
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidirectional embeddings, overrides and
 # isolates (U+202A-U+202E, U+2066-U+2069).
@@ -25,6 +29,22 @@ def _escape(match: re.Match) -> str:
 def printable(text: str) -> str:
     """``text`` with every character that could act on a terminal shown as a visible escape."""
     return UNSAFE.sub(_escape, text)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: East Asian wide and fullwidth characters two, combining marks and
+    other zero-width characters none, everything else one."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` followed by spaces up to ``width`` display columns."""
+    return text + " " * max(width - display_width(text), 0)
 
 
 def printable_rdf(data: bytes) -> bytes:
