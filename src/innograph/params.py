@@ -10,8 +10,8 @@ add a clause or comment out the rest.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
+from innograph.entities import EntityResolver
 from innograph.errors import UsageError
 from innograph.namespaces import ID, PREFIXES, XSD
 from innograph.results import Term
@@ -31,9 +31,6 @@ _CURIE = re.compile(r"^([A-Za-z][\w-]*):([\w.-]*)$")
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
-# A label lookup: given the typed text, the IRIs whose label matches it (case-insensitive, any language).
-LabelLookup = Callable[[str], list[str]]
-
 
 def _iri(text: str, param: str) -> Term:
     match = _CURIE.match(text)
@@ -44,21 +41,25 @@ def _iri(text: str, param: str) -> Term:
     return Term("uri", text)
 
 
-def parse_value(kind: str, raw: str, param: str, lookup: LabelLookup | None = None) -> Term:
-    """Turn the text the user typed into the term the parameter stands for."""
+def option_name(param: str) -> str:
+    """How a parameter is named in messages: ``--param NAME`` for a query's, as given for a command's own
+    (``--focus``, ``SUBJECT``)."""
+    return param if param.startswith("-") or param.isupper() else f"--param {param}"
+
+
+def parse_value(kind: str, raw: str, param: str, lookup: EntityResolver | None = None) -> Term:
+    """Turn the text the user typed into the term the parameter stands for. With a resolver, entities and
+    concepts are looked up (and a name that fits none gets "did you mean"); without one, a slug, CURIE or
+    IRI is taken as written."""
     raw = raw.strip()
     if kind == "entity":
+        if lookup is not None:
+            return lookup.entity(raw, option_name(param))
         if _SLUG.match(raw):
             return Term("uri", ID + raw)
-        if raw.startswith(("http://", "https://")) or (_CURIE.match(raw) and raw.split(":", 1)[0] in PREFIXES):
-            return _iri(raw, param)
-        matches = lookup(raw) if lookup else []
-        if len(matches) == 1:
-            return Term("uri", matches[0])
-        if not matches:
-            raise UsageError(f"--param {param}: no entity has the label {raw!r}; give a slug, CURIE or IRI instead")
-        shown = ", ".join(sorted(matches)[:5])
-        raise UsageError(f"--param {param}: the label {raw!r} fits {len(matches)} entities ({shown}); give one IRI")
+        return _iri(raw, param)
+    if kind == "concept" and lookup is not None:
+        return lookup.concept(raw, option_name(param))
     if kind in ("concept", "iri"):
         return _iri(raw, param)
     if kind == "string":

@@ -319,6 +319,30 @@ def name_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
                 continue
             file, line, label = locate(graph_file.graph, quad.subject.value)
             findings.append(Finding(file, line, curie(quad.subject.value), ERROR, problem, "names", label))
+    findings += _person_names(kg, texts, locate)
+    return findings
+
+
+def _person_names(kg: KnowledgeGraph, texts: dict[str, str], locate: Locator) -> list[Finding]:
+    """A person's name in Chinese (or any language but English) is never made up: transliterating
+    "Huang Zhiming" back into characters guesses among many. It stays only where an article prints it."""
+    findings = []
+    is_a, person = ox.NamedNode(f"{RDF}type"), ox.NamedNode(f"{IG}Person")
+    for predicate in (ox.NamedNode(f"{RDFS}label"), ox.NamedNode(f"{SKOS}altLabel")):
+        for quad in kg.store.quads_for_pattern(None, predicate, None, None):
+            name = quad.object
+            if not isinstance(name, ox.Literal) or name.language in (None, "en"):
+                continue
+            if not any(True for _ in kg.store.quads_for_pattern(quad.subject, is_a, person, None)):
+                continue
+            if any(normalise_text(name.value) in text for text in texts.values()):
+                continue
+            file, line, label = locate(quad.graph_name.value, quad.subject.value)
+            problem = (
+                f"the {name.language} name {name.value!r} of a person occurs in no article: a person's name "
+                "in another script is kept only where an article prints it; remove it"
+            )
+            findings.append(Finding(file, line, curie(quad.subject.value), ERROR, problem, "names", label))
     return findings
 
 
