@@ -31,7 +31,7 @@ def test_joint_issuers_of_the_enterprise_innovation_action_plan(ask):
         "document-issuers",
         document="action-plan-for-enhancing-technological-innovation-capability-of-enterprises-2022-2023",
     )
-    assert [(r["issuer"], r["article"]) for r in rows] == [
+    assert [(r["issuer"], r["file"]) for r in rows] == [
         ("Ministry of Finance", "003_75882ef34e9256a3.txt"),
         ("Ministry of Science and Technology", "003_75882ef34e9256a3.txt"),
     ]
@@ -45,12 +45,12 @@ def test_sme_digital_transformation_notification_issuers_and_numbers(ask):
         "Notification on supporting the digital transformation of small and medium-sized enterprises (2022-2025)"
     )
     issuers = ask("document-issuers", document=notification)
-    assert [(r["issuer"], r["article"]) for r in issuers] == [
+    assert [(r["issuer"], r["file"]) for r in issuers] == [
         ("Ministry of Finance", "003_75882ef34e9256a3.txt"),
         ("Ministry of Industry and Information Technology", "003_75882ef34e9256a3.txt"),
     ]
     numbers = {
-        (r["indicator"], r["comparator"], Decimal(r["value"]), r.get("upper") and Decimal(r["upper"]), r["article"])
+        (r["indicator"], r["comparator"], Decimal(r["value"]), r.get("upper") and Decimal(r["upper"]), r["file"])
         for r in ask("programme-targets", programme=notification)
         if r["when"] == "2022-2025"
     }
@@ -65,7 +65,7 @@ def test_sme_digital_transformation_notification_issuers_and_numbers(ask):
 
 def test_yinchuan_targets_for_2025(ask):
     rows = [r for r in ask("figures-about", entity="yinchuan") if r["kind"] == "target" and r["when"] == "2025"]
-    assert sorted((r["indicator"], r["comparator"], Decimal(r["value"]), r["unit"], r["article"]) for r in rows) == [
+    assert sorted((r["indicator"], r["comparator"], Decimal(r["value"]), r["unit"], r["file"]) for r in rows) == [
         (
             "enterprise R&D spending as a share of business revenue",
             "more than",
@@ -79,7 +79,7 @@ def test_yinchuan_targets_for_2025(ask):
 
 def test_ningbo_rd_intensity_2019(ask):
     rows = [r for r in ask("indicator-across-places", indicator="ind:rd-intensity") if r["subject"] == "Ningbo"]
-    assert [(r["kind"], r["when"], r["comparator"], Decimal(r["value"]), r["unit"], r["article"]) for r in rows] == [
+    assert [(r["kind"], r["when"], r["comparator"], Decimal(r["value"]), r["unit"], r["file"]) for r in rows] == [
         ("figure", "2019", "nearly", Decimal("2.8"), "percent", "001_c659c60924322da7.txt")
     ]
     quotes = {r["quote"] for r in ask("statement-provenance", entity="ningbo") if "R&D" in r["statement"]}
@@ -88,7 +88,7 @@ def test_ningbo_rd_intensity_2019(ask):
 
 def test_shandong_ningxia_agreements_signatories_projects_and_platforms(ask):
     rows = [r for r in ask("agreements") if r.get("cooperation") == "Shandong-Ningxia sci-tech cooperation"]
-    assert sorted((r["party"], r["date"], r["article"]) for r in rows) == [
+    assert sorted((r["party"], r["date"], r["file"]) for r in rows) == [
         (
             "Department of Science and Technology of Ningxia Hui Autonomous Region",
             "2022-08",
@@ -97,7 +97,7 @@ def test_shandong_ningxia_agreements_signatories_projects_and_platforms(ask):
         ("Shandong Provincial Department of Science and Technology", "2022-08", "003_75882ef34e9256a3.txt"),
     ]
     figures = {
-        (r["indicator"], Decimal(r["value"]), r["article"])
+        (r["indicator"], Decimal(r["value"]), r["file"])
         for r in ask("figures-about", entity="shandong-ningxia-sci-tech-cooperation")
     }
     assert figures >= {
@@ -108,7 +108,7 @@ def test_shandong_ningxia_agreements_signatories_projects_and_platforms(ask):
 
 def test_ningbo_institutes_affiliated_with_universities(ask):
     rows = [r for r in ask("institutes-and-parents", place="ningbo") if r["parentClass"] == "university"]
-    assert [(r["institute"], r["tie"], r["parent"], r["article"]) for r in rows] == [
+    assert [(r["institute"], r["tie"], r["parent"], r["file"]) for r in rows] == [
         (
             "Ningbo Innovation Institute of Beihang University",
             "affiliated with",
@@ -126,14 +126,14 @@ def test_ningbo_institutes_affiliated_with_universities(ask):
 
 def test_who_is_huang_zhiming(ask):
     rows = [r for r in ask("people-and-posts") if r["person"] == "Huang Zhiming"]
-    facts = ("person", "role", "organisation", "heads", "article")
+    facts = ("person", "role", "organisation", "heads", "file")
     assert [{k: r.get(k) for k in facts} for r in rows] == [
         {
             "person": "Huang Zhiming",
             "role": "Director",
             "organisation": "Ningbo Municipal Bureau of Science and Technology",
             "heads": "true",
-            "article": "004_5f4bcf8e5a1728d6.txt",
+            "file": "004_5f4bcf8e5a1728d6.txt",
         }
     ]
     # the evidence beside the fact: the article's own words and a citation a reader can follow
@@ -143,7 +143,7 @@ def test_who_is_huang_zhiming(ask):
 
 def test_ningbo_enterprises_listed_in_2018(ask):
     rows = [r for r in ask("happened-in-year", year="2018") if r["how"] == "listing year"]
-    assert [(r["what"], r["kind"], r["article"]) for r in rows] == [
+    assert [(r["what"], r["kind"], r["file"]) for r in rows] == [
         ("Xingrui Electronics", "enterprise", "004_5f4bcf8e5a1728d6.txt"),
         ("Yongxin Optics", "enterprise", "004_5f4bcf8e5a1728d6.txt"),
     ]
@@ -160,7 +160,7 @@ def test_organisation_queries_see_the_class_hierarchy(ask):
 def test_issuer_numbers_match_the_text(ask):
     """'jointly released by three government bodies, including the MEE', '15 departments in China jointly
     issued', 'Jointly issued by the Ministry of Science and Technology and the Ministry of Finance'."""
-    rows = {r["documentName"]: (int(r["issuers"]), int(r["named"]), r["article"]) for r in ask("issuer-counts")}
+    rows = {r["documentName"]: (int(r["issuers"]), int(r["named"]), r["file"]) for r in ask("issuer-counts")}
     page = "003_75882ef34e9256a3.txt"
     assert rows["Notification on strengthening the management of ecological conservation red lines"] == (3, 1, page)
     assert rows["Guideline for the robotics industry during the 14th Five-Year Plan period (2021-2025)"] == (
@@ -176,6 +176,4 @@ def test_the_ten_high_level_institutes_are_a_number(ask):
         r for r in rows
         if r["kind"] == "figure" and r["indicator"] == "research institutes introduced" and r["when"] == "2018"
     ]  # fmt: skip
-    assert [(Decimal(r["value"]), r["unit"], r["article"]) for r in settled] == [
-        (10, "count", "004_5f4bcf8e5a1728d6.txt")
-    ]
+    assert [(Decimal(r["value"]), r["unit"], r["file"]) for r in settled] == [(10, "count", "004_5f4bcf8e5a1728d6.txt")]

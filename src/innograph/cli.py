@@ -139,8 +139,7 @@ def cmd_query(args) -> int:
     from innograph.catalog import resolve
     from innograph.errors import UsageError
     from innograph.project import find_project
-    from innograph.query import answer
-    from innograph.results import Table
+    from innograph.query import answer, check_format, render
 
     if not (math.isfinite(args.timeout) and args.timeout > 0):
         raise UsageError(f"--timeout takes a number of seconds above 0, not {args.timeout:g}")
@@ -162,11 +161,12 @@ def cmd_query(args) -> int:
 
             engine = OxigraphEngine(kg, allow_service=args.allow_service)
     query = resolve(args.query, project.queries_dir, project.relative, sys.stdin)
+    check_format(query, args.format)  # csv for a CONSTRUCT, nt for a SELECT: refused before running
 
-    def render(result: Table | bytes) -> str | bytes:
-        return result.render(args.format) if isinstance(result, Table) else result
+    def in_format(result):
+        return render(result, args.format)
 
-    output = answer(query, engine, given, args.lang, args.timeout, render)  # complete before any is printed
+    output = answer(query, engine, given, args.lang, args.timeout, in_format)  # complete before any is printed
     if isinstance(output, str):
         print(output)
     else:
@@ -185,7 +185,7 @@ def _families(text: str | None) -> tuple[str, ...] | None:
 
 def _spec_from_args(args, kg):
     from innograph.network import DEFAULT_FAMILIES
-    from innograph.views import ViewSpec, load_specs
+    from innograph.views import ad_hoc, load_specs
 
     if getattr(args, "name", None):
         specs = load_specs(kg.project.root / "viz")
@@ -197,20 +197,10 @@ def _spec_from_args(args, kg):
             hint = f"; did you mean {', '.join(near)}?" if near else f"; views: {', '.join(specs)}"
             raise UsageError(f"no view named {args.name!r} in viz/views.toml{hint}")
         return specs[args.name]
-    only = _families(args.only) or DEFAULT_FAMILIES
-    title_parts = []
-    if args.focus:
-        title_parts.append(f"within {args.depth} link(s) of {args.focus}")
-    if args.source:
-        title_parts.append(f"as told by {args.source}")
-    if args.query:
-        title_parts.append(f"from query {args.query}")
-    if args.only:
-        title_parts.append(f"({', '.join(only)})")
-    return ViewSpec(
-        name="custom",
-        title="innograph: " + (" ".join(title_parts) if title_parts else "the whole graph"),
-        only=only,
+    # the title in words and the file name come from the request (views.ad_hoc)
+    return ad_hoc(
+        kg,
+        only=_families(args.only) or DEFAULT_FAMILIES,
         statements=args.statements,
         focus=args.focus,
         depth=args.depth,
@@ -226,22 +216,25 @@ def cmd_view(args) -> int:
     kg = _load(args)
     spec = _spec_from_args(args, kg)
     out = Path(args.out) if args.out else kg.project.root / "views" / f"{spec.name}.html"
+    existed = out.is_file()  # never a silent overwrite: say so when a page of that name is replaced
     path, graph = write_view(kg, spec, out)
-    print(f"{path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    done = "replaced" if existed else "wrote"
+    print(f"{done} {path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
     return EXIT_OK
 
 
 def cmd_analyze(args) -> int:
-    from innograph.analyze import analyze, export
+    from innograph.analyze import analyze, export, family_colours, measure
     from innograph.views import build_network
 
     kg = _load(args)
     graph = build_network(kg, _spec_from_args(args, kg))
+    measures = measure(graph)  # one computation: the exports carry the communities the analysis reports
     for target in (args.graphml, args.gexf):
         if target:
-            export(graph, Path(target))
+            export(graph, Path(target), family_colours(kg.project.root / "viz"), measures)
             print(f"wrote {target}", file=sys.stderr)
-    result = analyze(graph, top=args.top)
+    result = analyze(graph, top=args.top, measures=measures)
     print(result.to_json() if args.format == "json" else result.to_text())
     return EXIT_OK
 
@@ -250,12 +243,16 @@ def cmd_path(args) -> int:
     import json
 
     from innograph.analyze import explain, shortest_path
+    from innograph.engines import OxigraphEngine
     from innograph.errors import UsageError
-    from innograph.views import build_network, resolve_entity
+    from innograph.namespaces import curie
+    from innograph.query import label_lookup
+    from innograph.views import build_network
 
     kg = _load(args)
+    resolver = label_lookup(OxigraphEngine(kg))
+    start, end = (curie(resolver.entity(text, name).value) for text, name in ((args.start, "A"), (args.end, "B")))
     graph = build_network(kg, _spec_from_args(args, kg))
-    start, end = resolve_entity(kg, args.start), resolve_entity(kg, args.end)
     try:
         steps = shortest_path(graph, start, end)
     except ValueError as error:
@@ -304,27 +301,36 @@ def _add_network_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_fmt(args) -> int:
     from innograph.errors import InnographError
-    from innograph.fmt import format_files, turtle_files
+    from innograph.fmt import CitationContext, format_files, turtle_files
+    from innograph.namespaces import curie
     from innograph.project import find_project
 
     project = find_project(args.root, args.sources)
     paths = [Path(p) for p in args.files] if args.files else turtle_files(project.root)
+    context = CitationContext(project.root)  # source records get their ig:citation written
     failed = False
     changed = []
+    canonical = 0
     for path in paths:
         try:
-            outcome = format_files([path], project.relative, args.check)[0]
+            outcome = format_files([path], project.relative, args.check, context)[0]
         except InnographError as error:
             print(f"innograph: error: {error}", file=sys.stderr)
             failed = True
             continue
         if outcome.changed:
-            changed.append(outcome.shown)
+            cited = ", ".join(curie(s) for s in outcome.cited)
+            why = ("ig:citation missing or out of date: " if args.check else "ig:citation written: ") + cited
+            changed.append(f"{outcome.shown} ({why})" if cited else outcome.shown)
+        else:
+            canonical += 1
     if args.check:
         for shown in changed:
             print(f"not canonical: {shown}")
         if changed:
             print(f"{len(changed)} file(s) would be reformatted; run 'innograph fmt'", file=sys.stderr)
+        elif not failed:
+            print(f"{canonical} file{'' if canonical == 1 else 's'} canonical")
     else:
         for shown in changed:
             print(f"reformatted {shown}")
@@ -496,15 +502,27 @@ def build_parser() -> argparse.ArgumentParser:
     query = commands.add_parser(
         "query",
         help="run a catalogue query, a .rq file, or - (standard input)",
-        description="Run a query. CONSTRUCT and DESCRIBE print Turtle; SELECT and ASK print in --format.",
+        description="SELECT and ASK print a table of rows (--format table, csv, json or md); CONSTRUCT and "
+        "DESCRIBE print a graph (--format ttl, the default, nt or jsonld). With --lang zh, a label shown in "
+        "English for want of a Chinese one is marked *; a column fooId (the identifier behind the label in "
+        "column foo) is written in csv and json, not in table or md.",
     )
     _add_project_options(query)
     query.add_argument("query", metavar="NAME|FILE|-", help="catalogue name, path to a .rq file, or - for stdin")
     query.add_argument(
         "--param", action="append", default=[], metavar="NAME=VALUE", help="bind a parameter (repeatable)"
     )
-    query.add_argument("--format", choices=("table", "csv", "json", "md"), default="table")
-    query.add_argument("--lang", choices=("en", "zh"), help="language of labels, for queries that take lang")
+    query.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "md", "ttl", "nt", "jsonld"),
+        default="table",
+        help="rows: table (default), csv, json (SPARQL JSON), md; a graph: ttl (default), nt, jsonld (or json)",
+    )
+    query.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        help="language of labels, for queries that take lang; a label shown in another language is marked *",
+    )
     query.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph", help="embedded engine")
     query.add_argument("--store", metavar="PATH", help="query a persistent Oxigraph store (see: innograph load)")
     query.add_argument("--endpoint", metavar="URL", help="send the query to this SPARQL 1.1 endpoint instead")
@@ -579,7 +597,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_project_options(view)
     view.add_argument("--name", help="a view defined in viz/views.toml")
     _add_network_options(view)
-    view.add_argument("--out", metavar="FILE", help="output file (default: views/NAME.html)")
+    view.add_argument(
+        "--out",
+        metavar="FILE",
+        help="output file (default: views/ named after the request: NAME.html, ego-ENTITY[-DEPTH].html, "
+        "source-STEM.html, query-NAME.html, overview.html; says 'replaced' when the file existed)",
+    )
     _add_store_options(view)
     view.set_defaults(run=cmd_view)
 
@@ -618,6 +641,10 @@ def build_parser() -> argparse.ArgumentParser:
     path.add_argument("--format", choices=("table", "json"), default="table")
     _add_store_options(path)
     path.set_defaults(run=cmd_path)
+
+    from innograph.cli_help import attach
+
+    attach(commands)  # each sub-command's purpose line and two examples, for --help
     return parser
 
 

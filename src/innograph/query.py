@@ -23,14 +23,43 @@ from typing import TypeVar
 from innograph.catalog import Query
 from innograph.deadline import run_with_deadline
 from innograph.engines import EndpointEngine, second_opinion, syntax_error
-from innograph.errors import UsageError
+from innograph.errors import EXIT_INPUT, UsageError
 from innograph.namespaces import PREFIXES
-from innograph.params import NoWhereGroup, bind, parse_value, query_form, sparql_term
-from innograph.results import Table, Term
+from innograph.params import NoWhereGroup, bind, parse_value, query_form
+from innograph.results import FORMATS, GRAPH_FORMATS, Table, Term, render_graph
 from innograph.sparql_text import uses_service
 
 DEFAULT_TIMEOUT = 30.0
 T = TypeVar("T")
+GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+
+
+class FormatError(UsageError):
+    """A ``--format`` that does not fit the query's kind of result (csv for a graph, nt for rows); exit 2,
+    like any other option argparse refuses."""
+
+    exit_code = EXIT_INPUT
+
+
+def check_format(query: Query, fmt: str) -> None:
+    """Refuse, before running anything, a format the query's result cannot be written in."""
+    form = query_form(query.text)
+    shown = "the query" if query.name == "<stdin>" else query.name
+    if form in GRAPH_FORMS and fmt not in ("table", "json", *GRAPH_FORMATS):
+        raise FormatError(
+            f"--format {fmt} does not fit {shown}, a {form} query: its result is a graph; "
+            f"use --format ttl (the default), nt or jsonld"
+        )
+    if form in ("SELECT", "ASK") and fmt not in FORMATS:
+        raise FormatError(
+            f"--format {fmt} does not fit {shown}, a {form} query: its result is a table of rows; "
+            f"use --format {', '.join(FORMATS[:-1])} or {FORMATS[-1]}"
+        )
+
+
+def render(result: Table | bytes, fmt: str) -> str | bytes:
+    """A query's result in ``fmt``: a table of rows as text, a graph as bytes (Turtle, N-Triples, JSON-LD)."""
+    return result.render(fmt) if isinstance(result, Table) else render_graph(result, fmt)
 
 
 def with_prefixes(text: str) -> tuple[str, int]:
@@ -45,17 +74,11 @@ def with_prefixes(text: str) -> tuple[str, int]:
 
 
 def label_lookup(engine):
-    """Find entities by label, in any language, case-insensitively, through the same engine."""
+    """The entity resolver every command shares (:class:`~innograph.entities.EntityResolver`): slugs,
+    CURIEs, IRIs and labels in any language, with the same "did you mean" when a name fits nothing."""
+    from innograph.entities import EntityResolver
 
-    def lookup(text: str) -> list[str]:
-        needle = sparql_term(Term("literal", text.lower()))
-        sparql = f"""SELECT DISTINCT ?e WHERE {{
-            ?e <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel> ?l .
-            FILTER (LCASE(STR(?l)) = {needle}) }}"""
-        table = engine.run(sparql)
-        return [row["e"].value for row in table.rows if "e" in row and row["e"].type == "uri"]
-
-    return lookup
+    return EntityResolver(engine)
 
 
 def resolve_params(query: Query, given: dict[str, str], engine, lang: str | None = None) -> dict[str, Term]:
@@ -64,7 +87,11 @@ def resolve_params(query: Query, given: dict[str, str], engine, lang: str | None
     unknown = sorted(set(given) - known)
     takes = ", ".join(p.describe() for p in query.params) or "no parameters"
     if unknown:
-        raise UsageError(f"query {query.name} has no parameter {', '.join(unknown)}; it takes: {takes}")
+        from innograph.catalog import close_matches
+
+        near = sorted({n for name in unknown for n in close_matches(name, sorted(known))})
+        hint = f"did you mean {', '.join(near)}? " if near else ""
+        raise UsageError(f"query {query.name} has no parameter {', '.join(unknown)}; {hint}it takes: {takes}")
     values: dict[str, Term] = {}
     lookup = label_lookup(engine)
     for param in query.params:
@@ -96,10 +123,14 @@ def run_query(query: Query, engine, given: dict[str, str] | None = None, lang: s
     text, added = with_prefixes(query.text)
     try:
         bound = bind(text, values)
-        return engine.run(bound)
+        result = engine.run(bound)
     except (SyntaxError, NoWhereGroup) as error:
         errors = [e for e in (_syntax_error_of(engine, text), second_opinion(text)) if e is not None]
         raise syntax_error(errors or [error], shown, added) from None
+    if isinstance(result, Table):
+        asked = [values[p.name].value for p in query.params if p.kind == "lang" and p.name in values]
+        result.lang = asked[0] if asked else None
+    return result
 
 
 def answer(
