@@ -126,6 +126,10 @@ def _header(text: str) -> str:
     return "\n".join(lines) + "\n\n" if lines else ""
 
 
+_LEAD = "cannot be formatted, it does not parse"
+_RDFLIB_LINE = re.compile(r"at line (\d+)")
+
+
 def _parse(text: str, shown: str):
     from rdflib import Graph
 
@@ -133,10 +137,23 @@ def _parse(text: str, shown: str):
     try:
         graph.parse(data=text, format="turtle")
     except Exception as error:
-        line = getattr(error, "lines", None) or getattr(error, "lineno", None)
+        # rdflib accepts little that Oxigraph refuses (that is checked first), so this is rare: rdflib's own
+        # message, with its line counted from 1 as everywhere else
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise InputError(f"cannot be formatted, it does not parse: {message}", path=shown, line=line) from None
+        match = _RDFLIB_LINE.search(str(error))
+        line = int(match.group(1)) if match else None
+        raise InputError(f"{_LEAD}: {message}", path=shown, line=line) from None
     return graph
+
+
+def check_parses(text: str, shown: str) -> None:
+    """Raise the error ``innograph validate`` would give for this text (same parser, same line and column),
+    worded for fmt; a byte-order mark alone is no error here, since fmt removes it."""
+    from innograph.loader import BOM_MESSAGE, turtle_error
+
+    error = turtle_error(text, shown, lead=_LEAD)
+    if error is not None and not str(error).endswith(BOM_MESSAGE):
+        raise error
 
 
 def normalise_text(text: str) -> str:
@@ -154,6 +171,9 @@ def canonical(text: str, shown: str, context: CitationContext | None = None, pat
 def _canonical(text: str, shown: str, context: CitationContext | None, path: Path | None) -> tuple[str, list[str]]:
     from rdflib.compare import isomorphic
 
+    # One parser for errors everywhere: a file that does not load is refused here with the line and column
+    # that validate, stats and query give.
+    check_parses(text, shown)
     # Line endings as written, so that a multi-line literal keeps its CRLF; but a lone CR (old Mac files),
     # which rdflib does not read as a line end, becomes LF.
     text = _LONE_CR.sub("\n", text.removeprefix("\ufeff"))

@@ -64,40 +64,73 @@ class KnowledgeGraph:
         return len(self.store)
 
 
-def parse_error(path: str, error: SyntaxError) -> InputError:
-    """Turn Oxigraph's parser error into a one-line ``file:line:column: message``."""
-    text = str(error.msg if hasattr(error, "msg") else error)
-    line = getattr(error, "lineno", None)
-    column = getattr(error, "offset", None)
+_PARSER_PREFIX = re.compile(r"^Parser error [^:]*: ")
+
+
+def parse_error(path: str, error: SyntaxError, lead: str = "malformed Turtle") -> InputError:
+    """Oxigraph's parser error as one line, ``file:line:column: malformed Turtle: what is wrong``. Lines and
+    columns count from 1, columns in characters; a CRLF is one line end; a byte-order mark does not count."""
+    text = str(error.msg if getattr(error, "msg", None) else error)
+    line, column = getattr(error, "lineno", None), getattr(error, "offset", None)
     match = _POSITION.search(text)
-    if match:
+    if match and line is None:
         line, column = int(match.group(1)), int(match.group(2))
-    detail = text.split(": ", 1)[1] if match and ": " in text else text
-    return InputError(f"malformed Turtle: {detail}", path=path, line=line, column=column)
+    detail = _PARSER_PREFIX.sub("", text).strip() or "the parser gives no reason"
+    return InputError(f"{lead}: {detail}", path=path, line=line, column=column)
+
+
+def turtle_error(text: str | bytes, path: str, lead: str = "malformed Turtle") -> InputError | None:
+    """The error loading this Turtle would give (None if it parses): the one parser, and so the one line
+    and column, for every command. A byte-order mark is left out of the count, as editors do; a file that
+    parses once its BOM is removed gets :data:`BOM_MESSAGE`."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    bom = data.startswith(BOM)
+    try:
+        for _ in ox.parse(data.removeprefix(BOM), format=ox.RdfFormat.TURTLE):
+            pass
+    except SyntaxError as error:
+        return parse_error(path, error, lead)
+    return InputError(BOM_MESSAGE, path=path) if bom else None
 
 
 BOM = b"\xef\xbb\xbf"
 BOM_MESSAGE = "starts with a byte-order mark (U+FEFF); save it as UTF-8 without BOM, or run innograph fmt"
-
-
-def _starts_with_bom(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(len(BOM)) == BOM
-    except OSError:
-        return False
+# the marker of a draft graph (innograph.draft.DRAFT_GRAPH; not imported, which would import the drafting
+# rules into every command)
+DRAFT_GRAPH = "https://w3id.org/innograph/draft#DraftGraph"
+DRAFTS_DIR = "drafts"
 
 
 def load_file(store: ox.Store, graph_file: GraphFile, shown_as: str) -> None:
     try:
         store.load(path=str(graph_file.path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph_file.graph))
     except SyntaxError as error:
-        # Oxigraph reads a byte-order mark as an invisible first character of the first token
-        if _starts_with_bom(graph_file.path):
-            raise InputError(BOM_MESSAGE, path=shown_as) from None
+        # Oxigraph reads a byte-order mark as an invisible first character of the first token: parse the
+        # file without it, for the error it really has (or none)
+        try:
+            data = graph_file.path.read_bytes()
+        except OSError:
+            data = b""
+        if data.startswith(BOM):
+            raise turtle_error(data, shown_as) or InputError(BOM_MESSAGE, path=shown_as) from None
         raise parse_error(shown_as, error) from None
     except OSError as error:
         raise InputError(f"cannot read file: {error.strerror or error}", path=shown_as) from None
+
+
+def refuse_drafts(store: ox.Store, files: list[GraphFile], project: Project) -> None:
+    """A draft (``innograph draft``'s output, marked ``a draft:DraftGraph``) is not curated data: a file
+    under kg/ or ontology/ that holds the marker stops the load, with how to accept it."""
+    marked = store.quads_for_pattern(None, ox.NamedNode(f"{RDF}type"), ox.NamedNode(DRAFT_GRAPH), None)
+    graphs = {q.graph_name.value for q in marked if isinstance(q.graph_name, ox.NamedNode)}
+    for graph_file in files:
+        if graph_file.graph in graphs:
+            shown = project.relative(graph_file.path)
+            target = f"{DRAFTS_DIR}/{graph_file.path.name}"
+            raise InputError(
+                f"a draft, not curated data: move it to {target}, review it and run innograph accept {target}",
+                path=shown,
+            )
 
 
 def load(
@@ -113,6 +146,7 @@ def load(
     store = ox.Store()
     for graph_file in files:
         load_file(store, graph_file, project.relative(graph_file.path))
+    refuse_drafts(store, files, project)
     return KnowledgeGraph(project=project, store=store, files=files)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from innograph.checks import load_checks, run_check
+from innograph.checks import Suggestions, dataset, load_checks, run_check
 from innograph.loader import KnowledgeGraph, to_rdflib
 from innograph.namespaces import DCTERMS, IG, RDF, RDFS, SH, SKOS, curie
 from innograph.report import ERROR, WARNING, Finding, Report
@@ -237,6 +237,140 @@ def normalise_text(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+_EDGE_PUNCTUATION = re.compile(r"^[^\w%]+|[^\w%]+$")
+CONTEXT_WORDS = 4  # equal words kept before the first difference and after the last
+RUN_WORDS = 3  # an equal run between two differences longer than twice this is cut to its ends
+MAX_DIFFERENCES = 5
+COMMON_TRIGRAM = 50  # an n-gram found more often than this votes only when the quote has no rarer one
+
+
+def _vote(votes, postings: list) -> None:
+    """Each n-gram of the quote found at article word p, from quote word i, votes for the quote starting at
+    p - i. One found more than COMMON_TRIGRAM times ("of the city", "the") votes only if nothing rarer does:
+    it says little about where the quote is, and would cost a vote per occurrence."""
+    rare = any(0 < len(positions) <= COMMON_TRIGRAM for positions in postings)
+    for i, positions in enumerate(postings):
+        if not rare or len(positions) <= COMMON_TRIGRAM:
+            for position in positions:
+                votes[position - i] += 1
+
+
+def _key(word: str) -> str:
+    """A word as the search compares it: case and the punctuation around it aside."""
+    return _EDGE_PUNCTUATION.sub("", word.casefold()) or word.casefold()
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Passages:
+    """One article's words, indexed by word trigrams (and single words) once, to find the passage nearest to a
+    quote that is not in it: votes for where the quote would start, then an alignment of the best few
+    places. Words are those of the text as the quote check normalises it."""
+
+    def __init__(self, text: str):
+        self.words = text.split(" ") if text else []
+        self.keys = [_key(w) for w in self.words]
+        self.trigrams: dict[tuple[str, str, str], list[int]] = {}
+        self.unigrams: dict[str, list[int]] = {}
+        for i, key in enumerate(self.keys):
+            self.unigrams.setdefault(key, []).append(i)
+            if i + 2 < len(self.keys):
+                self.trigrams.setdefault((key, self.keys[i + 1], self.keys[i + 2]), []).append(i)
+
+    def nearest(self, quote: str) -> tuple[int, int] | None:
+        """The span of words (start, end) of the article nearest to the quote, or None if none is close."""
+        from collections import Counter
+
+        keys = [_key(w) for w in normalise_text(quote).split(" ") if w]
+        if not keys or not self.keys:
+            return None
+        votes: Counter[int] = Counter()
+        trigrams = [self.trigrams.get((keys[i], keys[i + 1], keys[i + 2]), ()) for i in range(len(keys) - 2)]
+        _vote(votes, trigrams)
+        if not votes:  # a short quote, or one with no three words in a row right: single words vote
+            _vote(votes, [self.unigrams.get(key, ()) for key in keys])
+        best: tuple[float, int, int] | None = None
+        ranked = votes.most_common(5)
+        for offset, _ in (c for c in ranked if c[1] * 2 >= ranked[0][1]):  # the places most words agree on
+            low, high = max(0, offset - len(keys)), min(len(self.keys), offset + 2 * len(keys))
+            found = self._span(keys, low, high)
+            # once more within the span found: a stray match the first alignment took (the "its" of a later
+            # sentence) no longer hides the right one
+            found = found and max(found, self._span(keys, found[1], found[2]) or found)
+            if found and (best is None or found[0] > best[0]):
+                best = found
+        if best is None or best[0] < 0.5:
+            return None
+        return best[1], best[2]
+
+    def _span(self, keys: list[str], low: int, high: int) -> tuple[float, int, int] | None:
+        """The best (score, start, end) between words ``low`` and ``high``: every run of consecutive matching
+        blocks of the alignment is a candidate, grown to cover the quote's unmatched words at either end and
+        scored by the words it matches against its length and the quote's (1.0: the same words)."""
+        import difflib
+
+        matcher = difflib.SequenceMatcher(None, keys, self.keys[low:high], autojunk=False)
+        blocks = [b for b in matcher.get_matching_blocks() if b.size]
+        best = None
+        for i, first in enumerate(blocks):
+            matched = 0
+            for last in blocks[i:]:
+                matched += last.size
+                start = max(low, low + first.b - first.a)
+                end = min(high, low + last.b + len(keys) - last.a)
+                score = 2 * matched / (len(keys) + end - start)
+                if best is None or score > best[0]:
+                    best = (score, start, end)
+        return best
+
+    def explain(self, quote: str) -> str:
+        """``nearest passage: "…lists [supportive] measures in [10] areas…" (quote has [supporting], [12])``:
+        the article's words, each difference in brackets (``[]`` where one side has nothing), and what the
+        quote has at each; or the quote itself when no passage is close."""
+        import difflib
+
+        span = self.nearest(quote)
+        if span is None:
+            return f"no passage of the article is close to {_short(normalise_text(quote))!r}"
+        start, end = span
+        said = self.words[start:end]
+        quoted = [w for w in normalise_text(quote).split(" ") if w]
+        # a quote may begin or end inside a word of the article ("2.8%" of "2.8%,"): those edges are equal
+        compared = list(said)
+        if compared[0] != quoted[0] and compared[0].endswith(quoted[0]):
+            compared[0] = quoted[0]
+        if compared[-1] != quoted[-1] and compared[-1].startswith(quoted[-1]):
+            compared[-1] = quoted[-1]
+        opcodes = difflib.SequenceMatcher(None, quoted, compared, autojunk=False).get_opcodes()
+        if all(op[0] == "equal" for op in opcodes):  # what differs is inside the words (spacing, a cut word)
+            return f"nearest passage: {_short(' '.join(said))!r}, quoted {_short(normalise_text(quote))!r}"
+        said = compared  # the edge words as far as the quote goes
+        parts: list[str] = []
+        quote_has: list[str] = []
+        cut_before = start > 0
+        cut_after = end < len(self.words)
+        for index, (tag, q1, q2, a1, a2) in enumerate(opcodes):
+            if tag != "equal":
+                parts.append(f"[{' '.join(said[a1:a2])}]")
+                quote_has.append(f"[{' '.join(quoted[q1:q2])}]")
+                continue
+            run = said[a1:a2]
+            if index == 0:
+                cut_before = cut_before or len(run) > CONTEXT_WORDS
+                run = run[-CONTEXT_WORDS:]
+            elif index == len(opcodes) - 1:
+                cut_after = cut_after or len(run) > CONTEXT_WORDS
+                run = run[:CONTEXT_WORDS]
+            elif len(run) > 2 * RUN_WORDS:
+                run = [*run[:RUN_WORDS], "…", *run[-RUN_WORDS:]]
+            parts.append(" ".join(run))
+        passage = ("…" if cut_before else "") + " ".join(parts) + ("…" if cut_after else "")
+        more = ", …" if len(quote_has) > MAX_DIFFERENCES else ""
+        return f'nearest passage: "{passage}" (quote has {", ".join(quote_has[:MAX_DIFFERENCES])}{more})'
+
+
 def source_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
     """Each source record names a file that exists; each quote is found verbatim in the file it cites."""
     findings: list[Finding] = []
@@ -266,6 +400,7 @@ def source_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
             GRAPH ?graph {{ ?focus <{IG}quote> ?quote }}
             OPTIONAL {{ ?focus <{DCTERMS}source> ?source }}
         }}"""
+    passages: dict[str, Passages] = {}  # an article's words are indexed once, and only if a quote fails
     for row in kg.query(query):
         focus, quote, source = row["focus"].value, row["quote"].value, row["source"]
         if source is None:
@@ -274,8 +409,9 @@ def source_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
         if source.value not in texts:
             problem = f"cites {curie(source.value)}, which is not a source article"
         elif text is not None and normalise_text(quote) not in text:
-            shown = quote if len(quote) <= 80 else quote[:77] + "..."
-            problem = f"quote not found word for word in {curie(source.value)}: {shown!r}"
+            if source.value not in passages:
+                passages[source.value] = Passages(text)
+            problem = f"quote not found word for word in {curie(source.value)}: {passages[source.value].explain(quote)}"
         else:
             continue
         file, line, label = locate(row["graph"].value, focus)
@@ -382,8 +518,9 @@ def validate(kg: KnowledgeGraph) -> Report:
     project = kg.project
     checks = load_checks(project.checks_dir, lambda p: project.relative(p)) if project.checks_dir.is_dir() else []
     findings = shacl_findings(kg, locate)
+    suggest, graphs = Suggestions(kg), dataset(kg)
     for check in checks:
-        findings.extend(run_check(kg, check, locate, project.relative(check.path)))
+        findings.extend(run_check(kg, check, locate, project.relative(check.path), suggest, graphs))
     findings.extend(source_findings(kg, locate))
     findings.extend(name_findings(kg, locate))
     findings.extend(query_findings(kg))
