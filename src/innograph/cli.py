@@ -289,6 +289,24 @@ def cmd_why(args) -> int:
     return EXIT_OK if found else EXIT_VIOLATIONS
 
 
+def cmd_terms(args) -> int:
+    from innograph.errors import UsageError
+    from innograph.terms import Vocabulary, hint, to_json, to_text
+
+    vocabulary = Vocabulary(_load(args))
+    hits = vocabulary.search(args.text, args.kind)
+    if not hits:
+        raise UsageError(f"no term matches {args.text!r}" + hint(vocabulary.suggestions(args.text, args.kind)))
+    shown = hits[: args.limit] if args.limit > 0 else hits
+    if args.format == "json":
+        print(to_json(shown))
+    else:
+        print(to_text(shown))
+        if len(shown) < len(hits):
+            print(f"\n{len(hits) - len(shown)} more; --limit 0 shows all {len(hits)}")
+    return EXIT_OK
+
+
 def _add_network_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", metavar="FAMILIES", help="class families, comma-separated: actors,places,...")
     parser.add_argument("--statements", action="store_true", help="include targets and reported figures as nodes")
@@ -339,6 +357,18 @@ def cmd_fmt(args) -> int:
     return EXIT_VIOLATIONS if args.check and changed else EXIT_OK
 
 
+def cmd_draft(args) -> int:
+    from innograph.draft import main_draft
+
+    return main_draft(args)
+
+
+def cmd_accept(args) -> int:
+    from innograph.draft import main_accept
+
+    return main_accept(args)
+
+
 def cmd_new(args) -> int:
     from innograph import scaffold
     from innograph.project import find_project
@@ -355,6 +385,21 @@ def cmd_new(args) -> int:
         print(
             "replace each TODO quote with the sentence that says it, then run 'innograph fmt' and 'innograph validate'"
         )
+        return EXIT_OK
+    elif args.what in ("target", "figure", "person", "agreement", "record"):
+        kg = _load(args)
+        block = scaffold.block_from_args(kg, args)
+        todo = f"{len(block.placeholders)} TODO placeholder(s) to replace" if block.placeholders else "no TODO left"
+        if args.to is None:
+            print(block.standalone(), end="")
+            print(f"innograph: {todo}; append it to the article's graph with --to kg/<stem>.ttl", file=sys.stderr)
+            return EXIT_OK
+        scaffold.append_block(kg, block, args.to)
+        records = f" and {block.records} statement record(s)" if block.records and block.kind != "record" else ""
+        print(f"appended {block.kind} {scaffold.curie(block.subject)}{records} to {project.relative(Path(args.to))}")
+        for placeholder in block.placeholders:
+            print(f"  TODO {placeholder}")
+        print(f"{todo}; then run 'innograph fmt' and 'innograph validate'")
         return EXIT_OK
     else:
         from innograph.namespaces import OWL
@@ -552,17 +597,91 @@ def build_parser() -> argparse.ArgumentParser:
     docs.set_defaults(run=cmd_docs)
 
     new = commands.add_parser(
-        "new", help="scaffold a source article's files, a class with its shape, or an article's statement records"
+        "new",
+        help="scaffold a source article, a class, statement records, a target or figure, a person, an agreement",
+        description="target, figure, person, agreement and record print a Turtle block (or append it to an "
+        "article's graph with --to), filled with what exists and with TODO placeholders that innograph validate "
+        "reports until they are replaced. Entities are named by slug, CURIE, IRI or label.",
     )
-    _add_project_options(new)
-    new.add_argument("what", choices=("source", "class", "records"))
-    new.add_argument(
-        "name",
-        help="source: path of the article's .txt file; class: UpperCamelCase name; records: the article's "
-        "kg/<stem>.ttl (a record stub for every statement without one)",
-    )
-    new.add_argument("--parent", default="Entity", help="class: the class it specialises (default: Entity)")
+    kinds = new.add_subparsers(dest="what", required=True, metavar="WHAT")
     new.set_defaults(run=cmd_new)
+
+    def new_kind(name: str, summary: str) -> argparse.ArgumentParser:
+        sub = kinds.add_parser(name, help=summary, description=summary[:1].upper() + summary[1:] + ".")
+        _add_project_options(sub)
+        return sub
+
+    def article_options(sub: argparse.ArgumentParser, section: bool = True) -> None:
+        sub.add_argument("--source", metavar="FILE.txt", help="the article that says it (default: the --to file's)")
+        sub.add_argument("--to", metavar="kg/FILE.ttl", help="append to this article's graph file (default: print)")
+        sub.add_argument("--quote", help="the article's sentence that says it, for every quote (default: TODO)")
+        if section:
+            sub.add_argument("--section", metavar="ENTITY", help="on a page of several articles, the one that says it")
+
+    item = new_kind("source", "add a source article's record to kg/sources.ttl and create its graph kg/<stem>.ttl")
+    item.add_argument("name", metavar="FILE.txt", help="the article, already in the sources folder")
+    item = new_kind("class", "declare a class under its parent, with a placeholder definition and a node shape")
+    item.add_argument("name", metavar="NAME", help="UpperCamelCase name, such as TechnologyTransferCentre")
+    item.add_argument("--parent", default="Entity", help="the class it specialises (default: Entity)")
+    item = new_kind("records", "append a record stub for every statement of an article's graph that has none")
+    item.add_argument("name", metavar="kg/FILE.ttl", help="the article's graph file")
+    for kind, cls in (("target", "ig:Target"), ("figure", "ig:Observation")):
+        item = new_kind(kind, f"scaffold a {kind} ({cls}) about an entity, measuring an indicator")
+        item.add_argument("--about", required=True, metavar="ENTITY", help="what the number describes")
+        item.add_argument("--indicator", required=True, metavar="IND", help="ind:NAME, its local name or its label")
+        item.add_argument(
+            "--by", action="append", default=[], metavar="ENTITY",
+            help="the programme that sets it (ig:setBy) or actor that states it (ig:statedBy); repeatable",
+        )  # fmt: skip
+        item.add_argument("--comparator", metavar="CMP", help="cmp:more-than, more-than or its label (default: TODO)")
+        item.add_argument("--unit", metavar="UNIT", help="unit:percent... (default: the usual unit, or TODO)")
+        if kind == "figure":
+            item.add_argument("--status", metavar="STATUS", help="reported, estimate or forecast (default: TODO)")
+        item.add_argument("--value", metavar="NUMBER", help="the number, such as 45 or 1.2 (default: TODO)")
+        item.add_argument("--year", metavar="YEAR", help="a year (2025) or a period (2021-2025) (default: TODO)")
+        item.add_argument("--id", metavar="SLUG", help="its slug (default: made from the entity, year and indicator)")
+        article_options(item, section=False)
+    item = new_kind("person", "scaffold a person holding a post in an organisation, with the statement records")
+    item.add_argument("person", metavar="NAME", help="the person's name as the article writes it (or an existing one)")
+    item.add_argument("--post", required=True, metavar="ROLE", help="the role title, such as Director")
+    item.add_argument("--of", required=True, metavar="ORG", help="the organisation the post is in")
+    item.add_argument(
+        "--head", action=argparse.BooleanOptionalAction, default=None,
+        help="whether the post heads the organisation (ig:headOf; default: guessed from the role title)",
+    )  # fmt: skip
+    item.add_argument("--id", metavar="SLUG", help="the person's slug (default: made from the name)")
+    article_options(item)
+    item = new_kind("agreement", "scaffold an agreement between parties, with the statement records")
+    item.add_argument(
+        "--parties", required=True, action="append", metavar="A,B", help="two or more actors; comma-separated"
+    )
+    item.add_argument("--cooperation", metavar="ENTITY", help="the cooperation it is part of (ig:partOf)")
+    item.add_argument("--date", metavar="DATE", help="2022-08-26, 2022-08 or 2022 (default: TODO)")
+    item.add_argument("--label", help="its English label (default: Agreement between A and B)")
+    item.add_argument("--id", metavar="SLUG", help="its slug (default: made from the label)")
+    article_options(item)
+    item = new_kind("record", "scaffold the statement record of one statement (and the statement, if missing)")
+    item.add_argument("subject", metavar="SUBJECT", help="entity by slug, CURIE, IRI or label")
+    item.add_argument("property", metavar="PROPERTY", help="property by CURIE, name or label")
+    item.add_argument("object", metavar="OBJECT", help="entity (slug, CURIE, label) or a value")
+    article_options(item)
+
+    draft = commands.add_parser(
+        "draft", help="read a new article and write a draft graph of its figures, targets and names to review"
+    )
+    _add_project_options(draft)
+    draft.add_argument("article", metavar="ARTICLE.txt", help="the article's text file")
+    draft.add_argument("--out", metavar="FILE", help="where to write the draft (default: drafts/<stem>.ttl)")
+    draft.add_argument("--force", action="store_true", help="replace an existing draft (and any review in it)")
+    draft.set_defaults(run=cmd_draft)
+
+    accept = commands.add_parser(
+        "accept", help="turn a reviewed draft into curated data: keep what is marked draft:keep true"
+    )
+    _add_project_options(accept)
+    accept.add_argument("draft", metavar="DRAFT.ttl", help="the reviewed draft (drafts/<stem>.ttl)")
+    accept.add_argument("--out", metavar="FILE", help="the graph file to write (default: kg/<stem>.ttl)")
+    accept.set_defaults(run=cmd_accept)
 
     load = commands.add_parser("load", help="load the project's files into a persistent Oxigraph store on disk")
     _add_project_options(load)
@@ -631,6 +750,21 @@ def build_parser() -> argparse.ArgumentParser:
     why.add_argument("--format", choices=("text", "json"), default="text")
     _add_store_options(why)
     why.set_defaults(run=cmd_why)
+
+    terms = commands.add_parser(
+        "terms",
+        help="search classes, properties and vocabulary concepts by name, definition or CURIE",
+        description="Exact names and CURIEs first, then names that contain the text, then definitions. Each "
+        "hit shows its labels and definition; a class its superclasses and shape rules, a property its domain, "
+        "range and the shapes that use it, a concept its scheme and broader concepts.",
+    )
+    _add_project_options(terms)
+    terms.add_argument("text", metavar="TEXT", help="a label (English or Chinese), part of one, a CURIE or a word")
+    terms.add_argument("--kind", choices=("class", "property", "concept"), help="only terms of this kind")
+    terms.add_argument("--limit", type=int, default=10, help="show the first N hits (default 10; 0: all)")
+    terms.add_argument("--format", choices=("text", "json"), default="text")
+    _add_store_options(terms)
+    terms.set_defaults(run=cmd_terms)
 
     path = commands.add_parser("path", help="the shortest chain of statements between two entities, in words")
     _add_project_options(path)

@@ -57,10 +57,26 @@ HELP: dict[str, Help] = {
         ("innograph docs", "innograph docs --out ontology.html"),
     ),
     "new": Help(
-        "Scaffold the files for a new source article, a new class with its shape, or an article's statement records.",
+        "Scaffold a source article, a class with its shape, statement records, or a target, figure, person or "
+        "agreement with TODO placeholders.",
         (
             "innograph new class ScienceCommission --parent GovernmentBody",
-            "innograph new records kg/004_5f4bcf8e5a1728d6.ttl",
+            "innograph new target --about ningbo --indicator rd-intensity --year 2025 --to kg/004_5f4bcf8e5a1728d6.ttl",
+        ),
+    ),
+    "draft": Help(
+        "Read an article and write a draft graph of its figures, targets and names for a curator to review; "
+        "a draft is never curated data until accepted.",
+        (
+            "innograph draft ../shared/sources/000_ca962a35b1daecb9.txt",
+            "innograph draft ../shared/sources/004_5f4bcf8e5a1728d6.txt --out drafts/ningbo-2019.ttl --force",
+        ),
+    ),
+    "accept": Help(
+        "Turn a reviewed draft into curated data: keep the candidates marked draft:keep true, in canonical form.",
+        (
+            "innograph accept drafts/000_ca962a35b1daecb9.ttl",
+            "innograph accept drafts/000_ca962a35b1daecb9.ttl --out kg/000_ca962a35b1daecb9.ttl",
         ),
     ),
     "load": Help(
@@ -89,6 +105,11 @@ HELP: dict[str, Help] = {
     "why": Help(
         "Show why the graph says something: each statement with its verbatim quote, article and section.",
         ("innograph why yinchuan capitalOf ningxia", "innograph why huang-zhiming --format json"),
+    ),
+    "terms": Help(
+        "Find classes, properties and vocabulary concepts by label (English or Chinese), definition or CURIE, "
+        "with their rules.",
+        ('innograph terms "R&D" --kind concept', "innograph terms ig:setBy --format json"),
     ),
     "path": Help(
         "Print the shortest chain of statements between two entities, in words.",
