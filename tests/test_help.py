@@ -86,6 +86,11 @@ def test_every_example_runs(name, example, project, request):
     if name == "push":
         server = request.getfixturevalue("server")  # a writable Oxigraph store on a free port
         words = [w.replace(f"http://127.0.0.1:{SERVER_PORT}", server) for w in words]
+    if name == "accept":  # a draft to accept, as innograph draft writes it
+        drafted = innograph(["draft", "../shared/sources/000_ca962a35b1daecb9.txt"], project)
+        assert drafted.returncode == 0, drafted.stderr
+        draft = project / "drafts" / "000_ca962a35b1daecb9.ttl"  # the curator keeps the first candidate
+        draft.write_text(draft.read_text(encoding="utf-8").replace("draft:keep false ;", "draft:keep true ;", 1))
     result = innograph(words, project)
     assert result.returncode == 0, f"{example}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
     assert "Traceback" not in result.stderr

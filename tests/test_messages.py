@@ -185,7 +185,8 @@ def test_a_source_article_with_a_bom_still_matches_its_quotes(tmp_path):
     assert findings(tmp_path, {"kg/fixture.ttl": turtle}, quote_first) == []
     found = findings(tmp_path / "2", {"kg/fixture.ttl": turtle.replace("nearly 2.8%", "about 2.8%")}, quote_first)
     assert [f.message for f in found] == [
-        "quote not found word for word in src:fixture: 'accounted for about 2.8% of GDP'"
+        'quote not found word for word in src:fixture: nearest passage: "accounted for [nearly] 2.8% of GDP…" '
+        "(quote has [about])"
     ]
 
 
@@ -204,8 +205,16 @@ def test_a_source_article_that_is_not_utf8_is_a_finding_not_a_traceback(tmp_path
 @pytest.mark.parametrize(
     ("file", "message"),
     [
-        ("x.txt", "has no curated facts: create kg/x.ttl (innograph loads it as the source's named graph)."),
-        ("a.txt.txt", "has no curated facts: create kg/a.txt.ttl (innograph loads it as the source's named graph)."),
+        (
+            "x.txt",
+            "has no curated facts: there is no kg/x.ttl; run innograph draft ../sources/x.txt and innograph accept "
+            "drafts/x.ttl, or write kg/x.ttl by hand (docs/curation.md).",
+        ),
+        (
+            "a.txt.txt",
+            "has no curated facts: there is no kg/a.txt.ttl; run innograph draft ../sources/a.txt.txt and innograph "
+            "accept drafts/a.txt.ttl, or write kg/a.txt.ttl by hand (docs/curation.md).",
+        ),
         (
             "x.pdf",
             'its ig:fileName "x.pdf" is not a .txt file, so no curated graph can belong to it: name the article\'s '
