@@ -385,3 +385,11 @@ def test_cli_exit_codes_for_user_errors():
     assert cli("query", "no-such-query").returncode == 1
     assert cli("query", "search-names").returncode == 1
     assert cli("query", "search-names", "--param", "nonsense").returncode == 1
+
+
+def test_project_prefixes_are_added_after_a_path_but_not_for_iris_and_strings():
+    from innograph.query import with_prefixes
+
+    text, added = with_prefixes('SELECT * { ?p a/rdfs:subClassOf* ig:Programme . ?x <http://e/id:x> "src: no" }')
+    assert added == 2 and "PREFIX rdfs:" in text and "PREFIX ig:" in text
+    assert "PREFIX id:" not in text and "PREFIX src:" not in text

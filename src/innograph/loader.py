@@ -45,9 +45,32 @@ class KnowledgeGraph:
             yield from self.store.quads_for_pattern(None, None, None, ox.NamedNode(f.graph))
 
     def query(self, sparql: str, **kwargs):
-        """Run SPARQL over the store; the default graph is the union of all named graphs."""
+        """Run SPARQL over the store; the default graph is the union of all named graphs. The project's
+        prefixes (``ig:``, ``id:``, ``ind:``, ``rdfs:``, ...) need no ``PREFIX`` line; one the text declares
+        is kept. Returns what pyoxigraph's ``Store.query`` returns: solutions whose rows are read as
+        ``row["m"].value``, a boolean for ASK, triples for CONSTRUCT. For a table with labels, numbers and
+        ``to_pandas()``, run a catalogue query with :meth:`run`."""
+        from innograph.query import with_prefixes
+
         kwargs.setdefault("use_default_graph_as_union", True)
-        return self.store.query(sparql, **kwargs)
+        return self.store.query(with_prefixes(sparql)[0], **kwargs)
+
+    def run(self, name: str, /, lang: str | None = None, **params):
+        """Run a catalogue query by name (or a ``.rq`` file by path) as ``innograph query NAME`` does:
+        ``kg.run("figures-about", entity="ningbo")``. Parameters are read as ``--param`` reads them (an entity
+        by slug, CURIE, IRI or label; a year such as 2022, given as int or str); ``lang="zh"`` is ``--lang``.
+        An unknown query or parameter raises :class:`~innograph.errors.UsageError` with the CLI's message.
+
+        A SELECT or ASK gives a :class:`~innograph.results.Table` (``.to_pandas()``, ``.to_records()``,
+        ``.render("md")``); a CONSTRUCT or DESCRIBE gives its graph as Turtle text (a ``str``)."""
+        from innograph.catalog import resolve
+        from innograph.engines import OxigraphEngine
+        from innograph.query import run_query
+
+        query = resolve(name, self.project.queries_dir, self.project.relative)
+        given = {key: _param_text(value) for key, value in params.items()}
+        result = run_query(query, OxigraphEngine(self), given, lang)
+        return result.decode("utf-8") if isinstance(result, bytes) else result
 
     def declared(self, kind: str | None = None) -> set[str]:
         """IRIs the ontology files declare (anything they type), or only those of one type such as
@@ -62,6 +85,15 @@ class KnowledgeGraph:
 
     def __len__(self) -> int:
         return len(self.store)
+
+
+def _param_text(value) -> str:
+    """A parameter given from Python as the text ``--param`` would take: an IRI term as its IRI."""
+    if isinstance(value, ox.NamedNode):
+        return value.value
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(getattr(value, "value", value)) if not isinstance(value, str | int | float) else str(value)
 
 
 _PARSER_PREFIX = re.compile(r"^Parser error [^:]*: ")

@@ -62,11 +62,19 @@ def render(result: Table | bytes, fmt: str) -> str | bytes:
     return result.render(fmt) if isinstance(result, Table) else render_graph(result, fmt)
 
 
+_IRI_OR_STRING = re.compile(
+    r'<[^<>"{}|^`\\\s]*>'  # an IRI
+    r'|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\''  # long strings
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''  # short strings
+)
+
+
 def with_prefixes(text: str) -> tuple[str, int]:
     """Declare the project's prefixes a query uses without declaring; returns the text and how many lines
     were added in front (so that error positions can be given in the user's own line numbers)."""
     declared = {m.group(1) for m in re.finditer(r"(?im)^\s*PREFIX\s+([\w-]*)\s*:", text)}
-    missing = [p for p in PREFIXES if p not in declared and re.search(rf"(?<![\w<#/:-]){re.escape(p)}:", text)]
+    code = _IRI_OR_STRING.sub(" ", text)  # a prefix inside <…> or "…" is not one; after a path's / it is
+    missing = [p for p in PREFIXES if p not in declared and re.search(rf"(?<![\w#:.-]){re.escape(p)}:", code)]
     if not missing:
         return text, 0
     head = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing)

@@ -22,8 +22,10 @@ Columns are aligned by display width: a CJK character takes two terminal columns
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -222,6 +224,70 @@ class Table:
             out += ["", esc(note)]
         return "\n".join(out)
 
+    # ----- for analysis in Python
+
+    def _kinds(self) -> dict[str, str]:
+        """What each column holds, for :meth:`to_records` and :meth:`to_pandas`: ``integer``, ``number``
+        (any decimal or double among them), ``year`` (xsd:gYear, or plain text that is always four digits),
+        ``date``, ``boolean`` or ``text`` (labels, CURIEs, periods such as ``2021-2025``, anything mixed)."""
+        kinds = {}
+        for name in self.variables:
+            found = {_kind_of(row[name]) for row in self.rows if name in row}
+            if not found:
+                kinds[name] = "text"
+            elif found <= {"integer"}:
+                kinds[name] = "integer"
+            elif found <= {"integer", "number"}:
+                kinds[name] = "number"
+            elif found <= {"year", "plain-year"}:
+                kinds[name] = "year"
+            elif len(found) == 1 and next(iter(found)) in ("date", "boolean"):
+                kinds[name] = next(iter(found))
+            else:
+                kinds[name] = "text"
+        return kinds
+
+    def to_records(self) -> list[dict]:
+        """The rows as dicts of plain Python values, one key per column (None where a row has no value):
+        ``xsd:integer`` as int, ``xsd:decimal`` as Decimal, ``xsd:double`` as float, years as int,
+        ``xsd:date`` as ``datetime.date``, ``xsd:boolean`` as bool, an IRI as its CURIE (as ``--format
+        csv`` writes it), anything else (labels, ``gYearMonth``, periods such as ``2021-2025``) as str.
+        An ASK query gives one record, ``{"boolean": True}`` or ``False``."""
+        if self.boolean is not None:
+            return [{"boolean": self.boolean}]
+        kinds = self._kinds()
+        return [{v: _python_value(row[v], kinds[v]) if v in row else None for v in self.variables} for row in self.rows]
+
+    def to_pandas(self):
+        """The rows as a pandas DataFrame, one column per variable (identifier columns ``fooId`` included,
+        as CURIEs): numbers as float64 (Int64 when every value is an integer), years as Int64, dates as
+        datetime64, labels and periods such as ``2021-2025`` as text; a missing value is NA. pandas is
+        imported here only (``pip install 'innograph[analysis]'`` or ``pip install pandas``)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            message = "to_pandas needs pandas: pip install pandas (or pip install 'innograph[analysis]')"
+            raise ImportError(message) from None
+        if self.boolean is not None:
+            return pd.DataFrame({"boolean": [self.boolean]})
+        kinds = self._kinds()
+        records = self.to_records()
+        columns = {}
+        for name in self.variables:
+            values = [record[name] for record in records]
+            kind = kinds[name]
+            if kind in ("integer", "year"):
+                columns[name] = pd.array(values, dtype="Int64")
+            elif kind == "number":
+                columns[name] = pd.array([float(v) if v is not None else None for v in values], dtype="float64")
+            elif kind == "date":
+                columns[name] = pd.to_datetime(pd.Series(values, dtype="object"))
+            elif kind == "boolean":
+                columns[name] = pd.array(values, dtype="boolean")
+            else:
+                columns[name] = pd.Series(values, dtype="object")
+        return pd.DataFrame(columns, columns=self.variables)
+
     def render(self, fmt: str) -> str:
         if fmt == "json":
             return self.to_json()
@@ -232,6 +298,57 @@ class Table:
         if fmt != "table":
             raise ValueError(f"--format {fmt} is for graphs (CONSTRUCT, DESCRIBE), not for a table of rows")
         return self.to_table()
+
+
+_INTEGERS = {
+    f"{XSD}{t}"
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+        "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte",
+    )
+}  # fmt: skip
+_NUMBERS = {f"{XSD}{t}" for t in ("decimal", "double", "float")}
+_YEAR_TEXT = re.compile(r"-?\d{4}")
+
+
+def _kind_of(term: Term) -> str:
+    """One value's kind, from which :meth:`Table._kinds` decides its column's."""
+    if term.type != "literal":
+        return "iri"
+    datatype = term.datatype
+    if datatype in _INTEGERS:
+        return "integer"
+    if datatype in _NUMBERS:
+        return "number"
+    if datatype == f"{XSD}gYear":
+        return "year" if _YEAR_TEXT.fullmatch(term.value) else "text"
+    if datatype == f"{XSD}date":
+        return "date"
+    if datatype == f"{XSD}boolean":
+        return "boolean"
+    if not term.lang and datatype in (None, f"{XSD}string") and _YEAR_TEXT.fullmatch(term.value):
+        return "plain-year"
+    return "text"
+
+
+def _python_value(term: Term, kind: str):
+    """One value as plain Python, in its column's kind (a value that will not convert stays text)."""
+    if term.type != "literal":
+        return term.text()
+    try:
+        if kind == "integer" or kind == "year":
+            return int(term.value)
+        if kind == "number":
+            if term.datatype in (f"{XSD}double", f"{XSD}float"):
+                return float(term.value)
+            return Decimal(term.value)
+        if kind == "date":
+            return datetime.date.fromisoformat(term.value[:10])
+        if kind == "boolean":
+            return term.value in ("true", "1")
+    except (ValueError, InvalidOperation):
+        pass
+    return term.value
 
 
 def render_graph(turtle: bytes, fmt: str) -> bytes:
