@@ -3,10 +3,11 @@ Oxigraph server behind it (on a private loopback port) and refuses everything el
 
 The Oxigraph server has no authentication and answers any request it gets, from any web page (a form POST
 is a CORS "simple request" that browsers send without asking), and runs ``SERVICE`` calls to any URL. The
-front is an allow-list: the query page and its assets, queries (GET/POST ``/query`` and ``/sparql``) and
-Graph Store reads; updates and Graph Store writes only with ``writable``; ``SERVICE`` (and ``LOAD``) only
-with ``allow_service``. Requests from another origin that could change anything, and any request whose
-``Host`` is not this server's (DNS rebinding), are refused. It adds no CORS headers. Bodies stream through.
+front is an allow-list: its own query page at ``/`` (Oxigraph's YASGUI page is not passed on), queries
+(GET/POST ``/query`` and ``/sparql``) and Graph Store reads; updates and Graph Store writes only with
+``writable``; ``SERVICE`` (and ``LOAD``) only with ``allow_service``. Requests from another origin that
+could change anything, and any request whose ``Host`` is not this server's (DNS rebinding), are refused.
+It adds no CORS headers. Bodies stream through.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ import shutil
 import socketserver
 import threading
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from innograph.sparql_text import uses_load, uses_service
 
 MAX_OPERATION_BYTES = 128 * 1024 * 1024  # Oxigraph's own limit on a query or update body
 DRAIN_BYTES = 1024 * 1024
-PAGE = {"/", "/yasgui.min.css", "/yasgui.min.js", "/logo.svg"}
+PAGE = "/"  # the query page, answered by the front itself
 QUERY_PATHS = {"/query", "/sparql"}
 FORM = "application/x-www-form-urlencoded"
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authenticate"}
@@ -46,6 +47,8 @@ class Policy:
     writable: bool = False
     allow_service: bool = False
     upstream_timeout: float = 600.0
+    page: bytes | None = field(default=None, repr=False)  # the query page served at / (None: no page)
+    page_csp: str = "default-src 'none'"
 
     @property
     def hosts(self) -> set[str]:
@@ -69,7 +72,7 @@ class Operation:
     """What a request asks for, as far as the policy cares: reads, queries (with their text) or writes."""
 
     def __init__(self, kind: str, texts: list[str] = ()):
-        self.kind = kind  # "read", "query", "update" or "store-write"
+        self.kind = kind  # "page", "read", "query", "update" or "store-write"
         self.texts = list(texts)
 
 
@@ -81,7 +84,9 @@ def classify(method: str, path: str, url_query: str, content_type: str | None, b
     if method in ("GET", "HEAD"):
         if path in QUERY_PATHS:
             return Operation("query", [v for k, v in url_params if k == "query"])
-        if path in PAGE or path.startswith("/store"):
+        if path == PAGE:
+            return Operation("page")
+        if path.startswith("/store"):
             return Operation("read")
         raise Refused(404, f"{method} {path} is not served here")
     if method == "POST" and path in QUERY_PATHS:
@@ -191,11 +196,33 @@ class Handler(BaseHTTPRequestHandler):
                 length = 0
             operation = classify(self.command, path, url_query, self.headers.get("Content-Type"), body)
             check(self.policy, operation)
+            if operation.kind == "page":
+                self._page()
+                return
             self._forward(body if inspect else _LimitedReader(self.rfile, length) if length else None)
         except Refused as refused:
             if 0 < length <= DRAIN_BYTES:  # read a small unread body, so that the client sees the answer
                 self.rfile.read(length)
             self._refuse(refused.status, refused.reason)
+
+    def _page(self) -> None:
+        """The query page, from the front itself: nothing of Oxigraph's own page (YASGUI) gets through."""
+        page = self.policy.page
+        if page is None:
+            raise Refused(404, f"no query page here; send SPARQL queries to http://127.0.0.1:{self.policy.port}/query")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.send_header("Content-Security-Policy", f"{self.policy.page_csp}; frame-ancestors 'none'")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        if self.command != "HEAD":
+            with contextlib.suppress(OSError):
+                self.wfile.write(page)
 
     def _check_origin(self) -> None:
         host = (self.headers.get("Host") or "").lower()

@@ -3,7 +3,9 @@
 Two uses. :func:`start_server` starts a plain *writable* in-memory or on-disk server that ``push`` and the
 tests load over HTTP. :func:`start_serving` is ``innograph serve``: the graph written to an on-disk store
 (or the user's ``--store``, read as it is), a ``serve-read-only`` Oxigraph server on a private port behind
-the guarded front of :mod:`innograph.guard` on the user's port.
+the guarded front of :mod:`innograph.guard` on the user's port. The front answers ``/`` itself with the
+project's query page (:func:`query_page`: the prefixes, the catalogue with its defaults bound, a Run button
+that posts to ``/query``), one self-contained HTML file that asks nothing of any other origin.
 
 Whatever ends ``serve``, the Oxigraph server ends with it: Ctrl-C, SIGTERM and SIGHUP stop it cleanly;
 on Linux the child also asks the kernel for SIGKILL when its parent dies (``PR_SET_PDEATHSIG``), which
@@ -16,10 +18,13 @@ port held by another program is reported, never mistaken for ours.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import ctypes
 import errno
 import gc
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -42,6 +47,7 @@ from innograph.loader import KnowledgeGraph
 
 TEMP_PREFIX = "innograph-serve-"
 PR_SET_PDEATHSIG = 1
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
 def oxigraph_binary() -> str:
@@ -222,6 +228,81 @@ def snapshot_store(kg: KnowledgeGraph) -> Path:
     return location
 
 
+# ------------------------------------------------------------------ the query page
+
+
+def _script_json(value) -> str:
+    """JSON that cannot end the <script> element it sits in, whatever the strings hold."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def page_csp(script: str) -> str:
+    """The query page's Content-Security-Policy: its one script (by hash), its styles, and requests to its
+    own origin only (``/query``, ``/update``); nothing from anywhere else."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return (
+        f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; img-src data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def catalogue_entries(kg: KnowledgeGraph) -> list[dict]:
+    """The catalogue as the query page lists it: each query's text with its parameters' defaults bound (as
+    ``innograph query NAME`` would run it), or as written, with a note, when a parameter has no default."""
+    from innograph.catalog import catalogue
+    from innograph.engines import OxigraphEngine
+    from innograph.params import bind
+    from innograph.query import resolve_params, with_prefixes
+
+    engine = OxigraphEngine(kg)
+    queries_dir = kg.project.queries_dir
+    entries = []
+    for name, query in (catalogue(queries_dir) if queries_dir.is_dir() else {}).items():
+        text, _ = with_prefixes(query.text)
+        note = ""
+        try:
+            text = bind(text, resolve_params(query, {}, engine))
+        except Exception as error:  # a required parameter, a default that names nothing: the text as written
+            required = [f"?{p.name}" for p in query.params if p.default is None]
+            if required:
+                note = f"{name}: give {', '.join(required)} a value (a VALUES block after WHERE {{) before running"
+            else:
+                note = f"{name}: parameters not bound: {(str(error).splitlines() or [''])[0]}"
+        params = [f"{p.name} = {p.default}" if p.default is not None else f"{p.name} (required)" for p in query.params]
+        entries.append(
+            {"name": name, "title": query.title, "description": query.description, "params": params,
+             "text": text, "note": note}
+        )  # fmt: skip
+    return entries
+
+
+def query_page(kg: KnowledgeGraph, writable: bool = False) -> tuple[bytes, str]:
+    """The query page ``serve`` answers at ``/``: one self-contained HTML page (no CDN: it asks nothing of
+    any other origin), and its Content-Security-Policy."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    from innograph.namespaces import PREFIXES, sparql_prefixes
+
+    script = (TEMPLATE_DIR / "query.js").read_text(encoding="utf-8")
+    if "</" in script:
+        raise AssertionError("query.js must not contain '</': it is inlined in a <script> element")
+    csp = page_csp(script)
+    entries = catalogue_entries(kg)
+    data = {"prefixes": dict(PREFIXES), "queries": entries}
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html"]))
+    html = env.get_template("query.html").render(
+        csp=csp,
+        count=len(entries),
+        writable=writable,
+        prefixes=sparql_prefixes() + "\nSELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n}\nLIMIT 20\n",
+        data=Markup(_script_json(data)),
+        script=Markup(script),
+    )
+    return html.encode("utf-8"), csp
+
+
 # ------------------------------------------------------------------ innograph serve
 
 
@@ -277,13 +358,16 @@ def start_serving(
         # Always a copy of its own: a store on disk is snapshotted (a RocksDB checkpoint: hard links, at once),
         # so that a later `innograph load --store` swapping the user's store cannot pull files from under the
         # server, and writes (--writable) never reach it.
+        page, csp = query_page(kg, writable)
         temp = location = snapshot_store(kg) if store is not None else write_temp_store(kg)
         port = free_port()
         mode = ["serve"] if writable else ["serve-read-only"]
         command = [oxigraph_binary(), *mode, "--location", str(location), "--bind", f"127.0.0.1:{port}",
                    "--union-default-graph"]  # fmt: skip
         backend = _launch(command, port, timeout)
-        policy = Policy(port=own_port(front), backend=port, writable=writable, allow_service=allow_service)
+        policy = Policy(
+            port=own_port(front), backend=port, writable=writable, allow_service=allow_service, page=page, page_csp=csp
+        )
         serving = Serving(front, backend, policy.port, writable, temp)
         serving.threads.append(start_front(front, policy))
         return serving
