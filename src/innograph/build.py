@@ -1,5 +1,6 @@
 """Write the validated knowledge graph as one build: the dataset (TriG or N-Quads), the views of
-``viz/views.toml``, the ontology's documentation page and a manifest, all as one generation.
+``viz/views.toml`` (linked to the entity pages and charts), the charts of each indicator and the programme
+timelines, the ontology's documentation with a page per entity, and a manifest, all as one generation.
 
 * **Reproducible**: the same files give the same bytes. Quads are written in sorted order, and blank nodes
   (the shapes' property shapes and lists; curated data has none) get canonical labels instead of the
@@ -26,7 +27,7 @@ from innograph.namespaces import PREFIXES
 FORMATS = {"trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
 MANIFEST = "manifest.json"
 # What a build folder may hold: anything else is somebody's file, which a build must not delete.
-BUILD_ENTRIES = {MANIFEST, "views", "docs", *(f"innograph.{suffix}" for suffix in FORMATS)}
+BUILD_ENTRIES = {MANIFEST, "views", "charts", "docs", *(f"innograph.{suffix}" for suffix in FORMATS)}
 
 
 def canonical_quads(kg: KnowledgeGraph) -> list[ox.Quad]:
@@ -93,17 +94,23 @@ def check_owned(folder: Path) -> None:
 
 def build(kg: KnowledgeGraph, folder: Path, fmt: str = "trig", views: bool = True, docs: bool = True) -> Built:
     """Write one generation of outputs into ``folder``, replacing the previous one in one step."""
-    from innograph.docs import render as render_docs
-    from innograph.views import write_all
+    from innograph.chart import write_all as write_charts
+    from innograph.docs import write_folder as write_docs
+    from innograph.entity_pages import collect
+    from innograph.views import build_links, write_all
 
     check_owned(folder)
     data = dataset_bytes(kg, fmt)
     with atomic_folder(folder) as staging:
         (staging / f"innograph.{fmt}").write_bytes(data)
-        lines = write_all(kg, staging / "views") if views else []
+        pages: set[str] = set()
         if docs:
-            (staging / "docs").mkdir()
-            (staging / "docs" / "index.html").write_text(render_docs(kg), encoding="utf-8")
+            write_docs(kg, staging / "docs")  # docs/index.html, docs/entity/*.html
+            pages = set(collect(kg))
+        lines = []
+        if views:
+            charts = write_charts(kg, staging / "charts")  # charts/<indicator>.html, charts/timeline*.html
+            lines = write_all(kg, staging / "views", build_links(kg, pages, charts))
         outputs = sorted(p for p in staging.rglob("*") if p.is_file())
         manifest = {
             "dataset": {"file": f"innograph.{fmt}", "triples": len(kg), "graphs": len(kg.files)},

@@ -189,22 +189,89 @@ def collect(kg: KnowledgeGraph) -> dict:
     return {"terms": terms, "schemes": schemes}
 
 
-def render(kg: KnowledgeGraph) -> str:
+def _environment():
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html"]))
+    env.filters["curie"] = curie
+    return env
+
+
+def render_all(kg: KnowledgeGraph, index_name: str = "index.html") -> dict[str, str]:
+    """Every page of the documentation by its path in the docs folder: the ontology page (``index_name``),
+    one page per entity (``entity/<slug>.html``) and their index (``entity/index.html``)."""
+    from innograph.entity_pages import ENTITY_DIR, class_members, render_pages
+    from innograph.entity_pages import collect as collect_entities
+
     collected = collect(kg)
+    entities = collect_entities(kg)
     terms: dict[str, Term] = collected["terms"]
     classes = sorted((t for t in terms.values() if t.kind == "class"), key=lambda t: t.curie)
     properties = sorted((t for t in terms.values() if t.kind != "class"), key=lambda t: t.curie)
     roots = [t for t in classes if not any(p in terms for p in t.parents)]
-    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html"]))
-    env.filters["curie"] = curie
-    return env.get_template("docs.html").render(
-        title="innograph ontology",
-        terms=terms,
-        classes=classes,
-        properties=properties,
-        roots=sorted(roots, key=lambda t: t.curie),
-        schemes=collected["schemes"],
-        triples=len(kg),
-    )
+    env = _environment()
+    pages = {
+        index_name: env.get_template("ontology.html").render(
+            title="innograph ontology",
+            terms=terms,
+            classes=classes,
+            properties=properties,
+            roots=sorted(roots, key=lambda t: t.curie),
+            schemes=collected["schemes"],
+            triples=len(kg),
+            members=class_members(entities),
+            entity_dir=ENTITY_DIR,
+            entity_count=len(entities),
+        )
+    }
+    pages.update(render_pages(kg, entities, env, index_name))
+    return pages
+
+
+def render(kg: KnowledgeGraph) -> str:
+    """The ontology page alone (its links to entity pages resolve once :func:`write` wrote them beside it)."""
+    return render_all(kg)["index.html"]
+
+
+def write_folder(kg: KnowledgeGraph, folder: Path, index_name: str = "index.html") -> list[Path]:
+    """Write every page into ``folder`` (a fresh one, such as a build's staging folder, which the caller swaps
+    in); returns the files written, sorted."""
+    written = []
+    for relative, text in sorted(render_all(kg, index_name).items()):
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def write(kg: KnowledgeGraph, out: Path) -> Path:
+    """Write the ontology page to ``out`` and the entity pages into ``entity/`` beside it.
+
+    Everything is rendered before anything is written; the entity folder is filled beside the old one and
+    swapped in at once (:func:`innograph.atomic.atomic_folder`), then the ontology page is renamed into place,
+    so an interrupted or failed run leaves the previous pages whole and never a half-written folder."""
+    from innograph.atomic import atomic_folder, write_text
+    from innograph.entity_pages import ENTITY_DIR
+    from innograph.errors import InputError
+
+    out = Path(out)
+    if out.is_dir():
+        raise InputError("is a folder; give the name of a file to write", path=str(out))
+    pages = render_all(kg, out.name)
+    folder = out.parent / ENTITY_DIR
+    if folder.exists():
+        foreign = sorted(p.name for p in folder.iterdir() if not (p.is_file() and p.suffix == ".html"))
+        if not folder.is_dir() or foreign:
+            raise InputError(
+                f"holds {', '.join(foreign[:3]) or 'a file'}, which innograph docs did not write; the entity pages "
+                "replace the whole folder, so move that away or give another --out",
+                path=str(folder),
+            )
+    prefix = f"{ENTITY_DIR}/"
+    with atomic_folder(folder) as staging:
+        for relative, text in sorted(pages.items()):
+            if relative.startswith(prefix):
+                (staging / relative.removeprefix(prefix)).write_text(text, encoding="utf-8")
+    write_text(out, pages[out.name])
+    return out

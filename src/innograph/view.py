@@ -313,13 +313,21 @@ def render(
     style: Style,
     size_by: dict[str, float] | None = None,
     focus: str | None = None,
+    links: dict[str, dict[str, str]] | None = None,
 ) -> str:
     """The HTML page for a network; ``focus`` (a node's CURIE) marks the centre of an ego view. Sources are
-    named by their short citation (title, outlet, date), the file name kept as a secondary identifier."""
+    named by their short citation (title, outlet, date), the file name kept as a secondary identifier.
+    ``links`` gives nodes (by CURIE) relative addresses of pages beside the view: ``page`` (the entity's
+    documentation page) and ``chart`` (a chart of it), which the details panel links to."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     net, physics = to_pyvis(ordered(graph), style, size_by, focus)
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
+    for node in nodes:
+        for kind, address in sorted((links or {}).get(node["id"], {}).items()):
+            if not address.startswith("../") or any(c in address for c in "\"'<>\\ "):
+                raise ValueError(f"not a relative address beside the view: {address!r}")
+            node["info"][kind] = address
     counts: dict[str, int] = {}
     for node in nodes:
         counts[node["family"]] = counts.get(node["family"], 0) + 1

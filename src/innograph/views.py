@@ -105,24 +105,40 @@ def build_network(kg, spec: ViewSpec) -> nx.MultiDiGraph:
     return graph
 
 
-def write_view(kg, spec: ViewSpec, out: Path, style=None) -> tuple[Path, nx.MultiDiGraph]:
-    """Build one view's network and write its page; returns the file and the network."""
+def write_view(kg, spec: ViewSpec, out: Path, style=None, links=None) -> tuple[Path, nx.MultiDiGraph]:
+    """Build one view's network and write its page; returns the file and the network. ``links``: see
+    :func:`innograph.view.render`."""
     from innograph.view import load_style, render, write_html
 
     style = style or load_style(kg.project.root / "viz")
     graph = build_network(kg, spec)
     focus = resolve_entity(kg, spec.focus) if spec.focus else None
-    return write_html(render(graph, spec.title, style, focus=focus), out), graph
+    return write_html(render(graph, spec.title, style, focus=focus, links=links), out), graph
 
 
-def write_all(kg, out_dir: Path) -> list[str]:
+def build_links(kg, pages: set[str], charts: dict[str, str]) -> dict[str, dict[str, str]]:
+    """For a build's views (in ``views/``, beside ``docs/`` and ``charts/``): each entity's documentation
+    page (``pages``: the IRIs that have one) and the chart of a place or indicator (``charts``: IRI to file
+    name in ``charts/``), keyed by the CURIE the network uses."""
+    from innograph.entity_pages import entity_slug
+    from innograph.namespaces import curie
+
+    links: dict[str, dict[str, str]] = {}
+    for iri in sorted(pages):
+        links.setdefault(curie(iri), {})["page"] = f"../docs/entity/{entity_slug(iri)}.html"
+    for iri, name in sorted(charts.items()):
+        links.setdefault(curie(iri), {})["chart"] = f"../charts/{name}"
+    return links
+
+
+def write_all(kg, out_dir: Path, links=None) -> list[str]:
     """Write every view of ``viz/views.toml`` into ``out_dir``; one line per view: file, nodes and edges."""
     from innograph.view import load_style
 
     style = load_style(kg.project.root / "viz")
     written = []
     for spec in load_specs(kg.project.root / "viz").values():
-        path, graph = write_view(kg, spec, out_dir / f"{spec.name}.html", style)
+        path, graph = write_view(kg, spec, out_dir / f"{spec.name}.html", style, links)
         written.append(f"{path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)")
     return written
 
