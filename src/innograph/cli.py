@@ -414,13 +414,53 @@ def cmd_new(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from innograph.atomic import write_text
-    from innograph.docs import render
+    from innograph.docs import write
 
     kg = _load(args)
     out = Path(args.out) if args.out else kg.project.root / "build" / "docs" / "index.html"
-    write_text(out, render(kg))
-    print(f"wrote {out}")
+    write(kg, out)
+    print(f"wrote {out} and a page per entity in {out.parent / 'entity'}")
+    return EXIT_OK
+
+
+def cmd_chart(args) -> int:
+    from innograph.chart import _slug, indicator_chart, timeline_chart, write_chart
+    from innograph.engines import OxigraphEngine
+    from innograph.entities import EntityResolver
+    from innograph.errors import UsageError
+
+    if bool(args.indicator) == bool(args.timeline):
+        raise UsageError("chart: give --indicator IND (one indicator across places) or --timeline (programmes)")
+    if args.place and not args.timeline:
+        raise UsageError("--place narrows --timeline; an indicator chart shows every place")
+    kg = _load(args)
+    engine = OxigraphEngine(kg)
+    resolver = EntityResolver(engine)
+    if args.timeline:
+        place = resolver.entity(args.place, "--place").value if args.place else None
+        name = f"timeline-{_slug(place)}" if place else "timeline"
+        page, programmes, targets = timeline_chart(engine, place)
+        counted = f"{len(programmes)} programmes, {len(targets)} targets"
+    else:
+        indicator = resolver.concept(args.indicator, "--indicator").value
+        name = _slug(indicator)
+        page, points = indicator_chart(engine, indicator)
+        kinds = [p.kind for p in points]
+        counted = f"{kinds.count('target')} targets, {kinds.count('figure')} figures"
+    out = Path(args.out) if args.out else kg.project.root / "charts" / f"{name}.html"
+    write_chart(out, page)
+    print(f"wrote {out}: {counted}")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from innograph.engines import OxigraphEngine
+    from innograph.stip import export
+
+    kg = _load(args)
+    out = Path(args.out) if args.out else kg.project.root / "build" / "stip-programmes.csv"
+    count = export(OxigraphEngine(kg), out)
+    print(f"wrote {out}: {count} programmes")
     return EXIT_OK
 
 
@@ -682,6 +722,28 @@ def build_parser() -> argparse.ArgumentParser:
     accept.add_argument("draft", metavar="DRAFT.ttl", help="the reviewed draft (drafts/<stem>.ttl)")
     accept.add_argument("--out", metavar="FILE", help="the graph file to write (default: kg/<stem>.ttl)")
     accept.set_defaults(run=cmd_accept)
+
+    chart = commands.add_parser(
+        "chart", help="chart targets beside reported figures, or programmes over time: one offline HTML file"
+    )
+    _add_project_options(chart)
+    chart.add_argument("--indicator", metavar="IND", help="one indicator across places and years (CURIE or label)")
+    chart.add_argument("--timeline", action="store_true", help="programmes in force as bars, targets at due years")
+    chart.add_argument("--place", metavar="PLACE", help="with --timeline: only programmes of this place")
+    chart.add_argument(
+        "--out", metavar="FILE", help="output file (default: charts/<indicator>.html or charts/timeline.html)"
+    )
+    _add_store_options(chart)
+    chart.set_defaults(run=cmd_chart)
+
+    export = commands.add_parser(
+        "export", help="export the programmes in another vocabulary: stip (a STIP Compass-style CSV, one row each)"
+    )
+    _add_project_options(export)
+    export.add_argument("format", choices=["stip"], help="stip: the EC-OECD STIP Compass vocabulary, as CSV")
+    export.add_argument("--out", metavar="FILE.csv", help="output file (default: build/stip-programmes.csv)")
+    _add_store_options(export)
+    export.set_defaults(run=cmd_export)
 
     load = commands.add_parser("load", help="load the project's files into a persistent Oxigraph store on disk")
     _add_project_options(load)

@@ -79,6 +79,11 @@ HELP: dict[str, Help] = {
             "innograph accept drafts/000_ca962a35b1daecb9.ttl --out kg/000_ca962a35b1daecb9.ttl",
         ),
     ),
+    "export": Help(
+        "Export one CSV row per programme in STIP Compass terms: place, years, instruments, target groups, themes, "
+        "issuers, citation.",
+        ("innograph export stip --out build/stip-programmes.csv", "innograph export stip --out stip.csv --root ."),
+    ),
     "load": Help(
         "Load the project's files into a persistent Oxigraph store on disk, which other commands read with --store.",
         ("innograph load --store data/kg", "innograph load --store data/kg-copy --root ."),
@@ -97,6 +102,11 @@ HELP: dict[str, Help] = {
     "view": Help(
         "Write an interactive network view: one HTML file that opens offline in any browser.",
         ("innograph view --name ningbo", 'innograph view --focus "Huang Zhiming" --depth 2 --out huang.html'),
+    ),
+    "chart": Help(
+        "Chart an indicator's targets and figures across places and years, or programmes over their periods: "
+        "one offline HTML file.",
+        ("innograph chart --indicator ind:rd-intensity", "innograph chart --timeline --place ningbo --out ningbo.html"),
     ),
     "analyze": Help(
         "Find the most central actors, the Louvain communities and the brokers between them; export for Gephi.",
