@@ -45,3 +45,14 @@ def test_a_place_links_to_its_page_and_its_timeline(built):
     assert "Ningbo" in (built / "charts" / "timeline-ningbo.html").read_text(encoding="utf-8")
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     assert "charts/timeline-ningbo.html" in manifest["outputs"] and "charts/rd-intensity.html" in manifest["outputs"]
+
+
+def test_a_target_links_to_the_chart_of_its_indicator(built):
+    from innograph.loader import load as load_graph
+    from innograph.views import build_links
+
+    kg = load_graph(REPO)
+    links = build_links(kg, set(), {"https://w3id.org/innograph/vocab/indicator/rd-intensity": "rd-intensity.html"})
+    target = "id:xining-2025-target-rd-intensity"
+    assert links[target]["chart"] == "../charts/rd-intensity.html", sorted(links)[:5]
+    assert (built / "charts" / "rd-intensity.html").is_file()

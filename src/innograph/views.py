@@ -118,8 +118,9 @@ def write_view(kg, spec: ViewSpec, out: Path, style=None, links=None) -> tuple[P
 
 def build_links(kg, pages: set[str], charts: dict[str, str]) -> dict[str, dict[str, str]]:
     """For a build's views (in ``views/``, beside ``docs/`` and ``charts/``): each entity's documentation
-    page (``pages``: the IRIs that have one) and the chart of a place or indicator (``charts``: IRI to file
-    name in ``charts/``), keyed by the CURIE the network uses."""
+    page (``pages``: the IRIs that have one), the chart of a place (``charts``: IRI of a place or indicator
+    to its file name in ``charts/``) and, for a target or figure, the chart of its indicator; keyed by the
+    CURIE the network uses."""
     from innograph.entity_pages import entity_slug
     from innograph.namespaces import curie
 
@@ -128,6 +129,11 @@ def build_links(kg, pages: set[str], charts: dict[str, str]) -> dict[str, dict[s
         links.setdefault(curie(iri), {})["page"] = f"../docs/entity/{entity_slug(iri)}.html"
     for iri, name in sorted(charts.items()):
         links.setdefault(curie(iri), {})["chart"] = f"../charts/{name}"
+    # a target or figure (a node when a view shows statements) links to the chart of its indicator
+    for row in kg.query("SELECT ?s ?i WHERE { ?s ig:indicator ?i FILTER (isIRI(?s) && isIRI(?i)) }"):
+        name = charts.get(row["i"].value)
+        if name:
+            links.setdefault(curie(row["s"].value), {})["chart"] = f"../charts/{name}"
     return links
 
 
