@@ -396,7 +396,9 @@ def test_docs_page_describes_classes_shapes_and_examples(tmp_path, curated):
     assert "A municipal bureau&#39;s jurisdiction is a city." in html  # the shape's rule, escaped
     assert "Ningbo Municipal Bureau of Science and Technology" in html  # an example instance
     # example instances come from the graph, and only from it (not from docs/examples, unless kg/ has them)
-    shown = set(re.findall(r'<span class="curie">\(id:([a-z0-9-]+)\)</span>', html))
+    # (each class lists its entities, linked to their pages in entity/ beside the page)
+    shown = set(re.findall(r'<a href="entity/([a-z0-9-]+)\.html">', html)) - {"index"}
     entities = {row["e"].value for row in curated.query("SELECT DISTINCT ?e WHERE { ?e a ?c }")}
     assert shown and {f"https://w3id.org/innograph/id/{slug}" for slug in shown} <= entities
+    assert all((out.parent / "entity" / f"{slug}.html").is_file() for slug in shown)
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']?https?:", html, re.I)
