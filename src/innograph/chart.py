@@ -508,6 +508,11 @@ def indicator_chart(engine, indicator_iri: str) -> tuple[str, list[Point]]:
 # ----- programmes in force over time
 
 
+def _with_evidence(lines: list[str], quote: str, citation: str) -> str:
+    """A tooltip's lines, then the quote and the citation that support it (where there are any)."""
+    return "\n".join([*lines, *([f"“{quote}”"] if quote else []), *([citation] if citation else [])])
+
+
 @dataclass(frozen=True)
 class Programme:
     iri: str
@@ -526,11 +531,7 @@ class Programme:
             lines.append(f"issued by {self.by}")
         if self.scope:
             lines.append(f"scope: {self.scope}")
-        if self.quote:
-            lines.append(f"“{self.quote}”")
-        if self.citation:
-            lines.append(self.citation)
-        return "\n".join(lines)
+        return _with_evidence(lines, self.quote, self.citation)
 
 
 @dataclass(frozen=True)
@@ -544,12 +545,7 @@ class DueTarget:
     citation: str
 
     def tip(self) -> str:
-        lines = [f"{self.label}: {self.stated} by {self.due}"]
-        if self.quote:
-            lines.append(f"“{self.quote}”")
-        if self.citation:
-            lines.append(self.citation)
-        return "\n".join(lines)
+        return _with_evidence([f"{self.label}: {self.stated} by {self.due}"], self.quote, self.citation)
 
 
 def timeline_data(engine, place_iri: str | None = None) -> tuple[list[Programme], list[DueTarget]]:
