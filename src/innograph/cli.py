@@ -41,7 +41,7 @@ def cmd_validate(args) -> int:
     from innograph.validation import validate
 
     started = time.perf_counter()
-    report = validate(_load(args))
+    report = validate(_load(args), engine=args.engine)
     if args.format == "json":
         print(report.to_json())
     else:
@@ -554,6 +554,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_project_options(validate)
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument(
+        "--engine",
+        choices=("oxigraph", "pyshacl"),
+        default="oxigraph",
+        help="SHACL engine: the shapes compiled to SPARQL on Oxigraph (default), or pySHACL (slower; the reference)",
+    )
     _add_store_options(validate)
     validate.set_defaults(run=cmd_validate)
 

@@ -26,7 +26,7 @@ HELP: dict[str, Help] = {
     "validate": Help(
         "Check the ontology and data against the shapes, the SPARQL checks and the source quotes; "
         "exit 0 clean, 1 violations, 2 unreadable input.",
-        ("innograph validate", "innograph validate --format json"),
+        ("innograph validate", "innograph validate --engine pyshacl --format json"),
     ),
     "stats": Help(
         "Count entities by class (and how many have a Chinese label) and facts, targets, figures and "

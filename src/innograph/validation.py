@@ -1,8 +1,9 @@
 """Validate the knowledge graph: SHACL shapes, SPARQL checks and source quotes, in one report.
 
-* pySHACL runs over one graph holding the curated graphs, the ontology and the vocabularies (it would
-  validate a dataset one named graph at a time), so that ``sh:targetClass`` follows the class hierarchy:
-  a shape on ``ig:Organization`` applies to ministries.
+* The SHACL shapes run over one data graph holding the curated graphs, the ontology and the vocabularies,
+  so that ``sh:targetClass`` follows the class hierarchy: a shape on ``ig:Organization`` applies to
+  ministries. By default they are compiled to SPARQL over the loaded store (:mod:`innograph.shacl`, strict,
+  literals as written); ``engine="pyshacl"`` runs pySHACL instead, the reference the tests compare with.
 * Every ``queries/checks/*-violation.rq`` must return no rows.
 * Every ``ig:quote`` must be found, word for word, in the source article it cites.
 """
@@ -11,14 +12,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from innograph.checks import Suggestions, dataset, load_checks, run_check
+from innograph.errors import InputError
 from innograph.loader import KnowledgeGraph, to_rdflib
-from innograph.namespaces import DCTERMS, IG, RDF, RDFS, SH, SKOS, curie
+from innograph.namespaces import DCTERMS, IG, RDF, RDFS, SH, SKOS, XSD, curie
 from innograph.report import ERROR, WARNING, Finding, Report
 
 _SEVERITY = {f"{SH}Violation": ERROR, f"{SH}Warning": WARNING, f"{SH}Info": WARNING}
@@ -112,7 +115,8 @@ def _unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: _SIMPLE_ESCAPES.get(m.group(1)) or chr(int(m.group(1)[1:], 16)), text)
 
 
-PARALLEL_MIN_TRIPLES = 50_000  # below this, one process is faster than two
+PARALLEL_MIN_TRIPLES = 50_000  # pySHACL: below this, one process is faster than two
+SPLIT_MIN_TRIPLES = 200_000  # the shapes beside the other rules: below this, one process is faster
 
 
 def _results(data, shapes, use_shapes=None) -> list[tuple[str | None, str, str, str]]:
@@ -171,10 +175,165 @@ def _partition(kg: KnowledgeGraph, shapes) -> list[list[str]]:
     return [g for g in groups if g]
 
 
-def shacl_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
-    """pySHACL over one graph holding data, ontology and vocabularies: sh:targetClass and sh:class then
-    follow rdfs:subClassOf with no inference run. On a large graph the shapes are split between two
-    processes (the second forked, sharing the graph), which halves the wall time on two cores."""
+ENGINES = ("oxigraph", "pyshacl")
+
+
+def shacl_findings(
+    kg: KnowledgeGraph, locate: Locator, engine: str = "oxigraph", parallel: bool | None = None
+) -> list[Finding]:
+    """The shapes checked over one data graph: the curated graphs, ontology and vocabularies (so that
+    sh:targetClass and sh:class follow rdfs:subClassOf with no inference run). ``oxigraph``: the shapes
+    compiled to SPARQL over the loaded store (:mod:`innograph.shacl`), literals read as the files write
+    them; ``pyshacl``: pySHACL over an rdflib copy, the reference it is tested against."""
+    if engine == "pyshacl":
+        return _pyshacl_findings(kg, locate)
+    if engine != "oxigraph":
+        raise InputError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
+    return _oxigraph_findings(kg, locate, parallel)
+
+
+def shacl_results(kg: KnowledgeGraph, parallel: bool | None = None):
+    """The shapes' results over the loaded graph by the compiled engine (:mod:`innograph.shacl`), literals
+    read as the files write them; with the shapes read and the literals the store rewrites. The data graph
+    is the union of the graphs but the shapes, which are set aside while the queries run (a store on disk
+    opened read-only is copied into memory first)."""
+    from innograph.shacl import ShapesGraph, validate_store
+    from innograph.shacl.written import encoded_in, rewritten_in
+
+    shapes = ShapesGraph(t for f in kg.graphs("shapes") for t in _parse_turtle(f.path))
+    data = kg.graphs("sources", "reference", "source", "ontology", "vocab")
+    store = kg.store if _writable(kg.store) else _copy(kg.store)
+    found, kept = [], set()
+    for graph_file in data:
+        more, also = rewritten_in(graph_file.path, ox.NamedNode(graph_file.graph), store)
+        found += more
+        kept |= also
+    data_graphs = {f.graph for f in data}
+    others = [ox.NamedNode(f.graph) for f in kg.files if f.graph not in data_graphs]
+    with encoded_in(store, found, kept), _set_aside(store, others):
+        results = validate_store(store, shapes, union=True, encoded=bool(found), parallel=parallel)
+    return results, shapes, found
+
+
+def _oxigraph_findings(kg: KnowledgeGraph, locate: Locator, parallel: bool | None = None) -> list[Finding]:
+    results, shapes, found = shacl_results(kg, parallel)
+    findings = []
+    for result in results:
+        message = _english([m.value for m in result.messages if m.language in (None, "en")])
+        message = message or _default_message(result.component)
+        if isinstance(result.path, ox.NamedNode):
+            prefix = curie(result.path.value)
+            if result.value is not None and result.value != result.focus:
+                prefix += f" = {_show_term(result.value)}"
+            message = f"{prefix}: {message}"
+        rule = f"shape {_ox_shape_name(shapes, result.shape)}, {curie(result.component).replace('sh:', '')}"
+        focus = result.focus.value if isinstance(result.focus, ox.NamedNode) else None
+        file, line, label = locate(None, focus)
+        severity = _SEVERITY.get(result.severity, ERROR)
+        findings.append(Finding(file, line, curie(focus) if focus else "", severity, message, rule, label))
+    for item in found:
+        if item.stored.datatype == item.written.datatype:
+            continue  # only the lexical form changes ("45.0" is read as "45"): same value, same datatype
+        focus = item.subject.value if isinstance(item.subject, ox.NamedNode) else None
+        file, line, label = locate(item.graph.value, focus, item.written.value)
+        message = (
+            f"{curie(item.predicate.value)} = {_show_term(item.written)}: the store keeps this literal as "
+            f"{_show_term(item.stored)}, so queries see {curie(item.stored.datatype.value)}, not "
+            f"{curie(item.written.datatype.value)} (validation reads it as written)"
+        )
+        findings.append(Finding(file, line, curie(focus) if focus else "", WARNING, message, "literals", label))
+    return findings
+
+
+_PROBE = ox.NamedNode("urn:innograph:writable-probe")
+
+
+def _writable(store: ox.Store) -> bool:
+    """Whether the store can be changed (a store on disk opened read-only cannot)."""
+    try:
+        store.add_graph(_PROBE)
+        store.remove_graph(_PROBE)
+    except (RuntimeError, OSError):
+        return False
+    return True
+
+
+def _copy(store: ox.Store) -> ox.Store:
+    """An in-memory copy of a read-only store, for validation to set the shapes aside in."""
+    copy = ox.Store()
+    copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
+    return copy
+
+
+@contextmanager
+def _set_aside(store: ox.Store, graphs: list[ox.NamedNode]):
+    """Within the block, the store without these graphs (the shapes: the data graph is the union of the
+    others); afterwards, with them again."""
+    kept = [q for g in graphs for q in store.quads_for_pattern(None, None, None, g)]
+    for graph in graphs:
+        store.remove_graph(graph)
+    try:
+        yield
+    finally:
+        store.extend(kept)
+        for graph in graphs:
+            store.add_graph(graph)
+
+
+def _parse_turtle(path: Path):
+    from innograph.loader import BOM
+
+    data = path.read_bytes()
+    return ox.parse(data.removeprefix(BOM), format=ox.RdfFormat.TURTLE)
+
+
+_DEFAULT_MESSAGES = {
+    "Class": "a value is not an instance of the class the shape requires",
+    "Datatype": "a value does not have the datatype the shape requires",
+    "NodeKind": "a value is not of the node kind the shape requires",
+    "MinCount": "fewer values than the shape requires",
+    "MaxCount": "more values than the shape allows",
+    "HasValue": "the value the shape requires is missing",
+    "In": "a value is not one of those the shape allows",
+    "Pattern": "a value does not match the shape's pattern",
+    "LanguageIn": "a value's language is not one the shape allows",
+    "UniqueLang": "two values share a language",
+    "LessThanOrEquals": "a value is greater than the one it must not exceed",
+    "Node": "a value does not conform to the shape it must have",
+    "Not": "a value conforms to a shape it must not have",
+    "Or": "a value conforms to none of the shapes of sh:or",
+    "QualifiedMinCount": "too few values conform to the qualified shape",
+}
+
+
+def _default_message(component: str) -> str:
+    name = component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+    return _DEFAULT_MESSAGES.get(name, f"does not conform ({name})")
+
+
+def _show_term(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return curie(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language or term.datatype.value == f"{XSD}string":
+            return repr(term.value)
+        return f"{term.value!r}^^{curie(term.datatype.value)}"
+    return str(term)
+
+
+def _ox_shape_name(shapes, shape) -> str:
+    """Name a shape for the report; an anonymous property shape by the node shape that holds it."""
+    if isinstance(shape, ox.NamedNode):
+        return curie(shape.value)
+    for parent in shapes.subjects(f"{SH}property", shape):
+        if isinstance(parent, ox.NamedNode):
+            return curie(parent.value)
+    return "an anonymous shape"
+
+
+def _pyshacl_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
+    """pySHACL over one graph holding data, ontology and vocabularies. On a large graph the shapes are split
+    between two processes (the second forked, sharing the graph), which halves the wall time on two cores."""
     import multiprocessing
 
     data = to_rdflib(kg.quads("sources", "reference", "source", "ontology", "vocab"))
@@ -512,17 +671,37 @@ def query_findings(kg: KnowledgeGraph) -> list[Finding]:
     return findings
 
 
-def validate(kg: KnowledgeGraph) -> Report:
-    """Run every rule over a loaded knowledge graph and gather the findings."""
+CHECKS_BESIDE_SHAPES = 6  # with the shapes in a second process, it also runs every sixth SPARQL check
+
+
+def validate(kg: KnowledgeGraph, engine: str = "oxigraph") -> Report:
+    """Run every rule over a loaded knowledge graph and gather the findings; ``engine`` checks the shapes
+    (see :func:`shacl_findings`). On a large graph the work is shared by two processes: the shapes and a
+    few SPARQL checks in a forked second one, the other rules in this one; the report is the same."""
+    from innograph import forked
+
     locate = Locator(kg)
     project = kg.project
     checks = load_checks(project.checks_dir, lambda p: project.relative(p)) if project.checks_dir.is_dir() else []
-    findings = shacl_findings(kg, locate)
     suggest, graphs = Suggestions(kg), dataset(kg)
-    for check in checks:
-        findings.extend(run_check(kg, check, locate, project.relative(check.path), suggest, graphs))
-    findings.extend(source_findings(kg, locate))
-    findings.extend(name_findings(kg, locate))
-    findings.extend(query_findings(kg))
+
+    def check_findings(indexes) -> dict[int, list[Finding]]:
+        return {
+            i: list(run_check(kg, checks[i], locate, project.relative(checks[i].path), suggest, graphs))
+            for i in indexes
+        }
+
+    split = len(kg) >= SPLIT_MIN_TRIPLES and engine == "oxigraph"
+    beside = set(range(0, len(checks), CHECKS_BESIDE_SHAPES)) if split else set()
+
+    def second() -> tuple[list[Finding], dict[int, list[Finding]]]:
+        return shacl_findings(kg, locate, engine, parallel=not split), check_findings(sorted(beside))
+
+    second_done = forked.start(second, enabled=split)
+    by_check = check_findings([i for i in range(len(checks)) if i not in beside])
+    rest = source_findings(kg, locate) + name_findings(kg, locate) + query_findings(kg)
+    shape_findings, more = second_done()
+    by_check.update(more)
+    findings = shape_findings + [f for i in range(len(checks)) for f in by_check[i]] + rest
     checked = {"triples": len(kg), "files": len(kg.files), "checks": len(checks)}
     return Report(findings=findings, checked=checked)
