@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -12,7 +13,16 @@ import networkx as nx
 import pytest
 from conftest import CURATED_FILES, REPO
 
-from innograph.analyze import analyze, explain, export, shortest_path
+from innograph.analyze import (
+    Sampling,
+    analyze,
+    betweenness,
+    explain,
+    export,
+    measure,
+    shortest_path,
+    simple_undirected,
+)
 from innograph.namespaces import curie
 from innograph.network import FAMILIES, Evidence, ego, project
 
@@ -216,6 +226,78 @@ def test_exports_open_in_graph_tools(network, tmp_path):
     root = ET.parse(gexf).getroot()
     ns = {"g": root.tag.split("}")[0].strip("{")}
     assert len(root.findall(".//g:node", ns)) == network.number_of_nodes()
+
+
+def small_world(nodes: int = 60) -> nx.MultiDiGraph:
+    """A synthetic network shaped as ``project`` makes them: CURIEs with a label, class and family."""
+    ring = nx.connected_watts_strogatz_graph(nodes, 4, 0.3, seed=1)
+    graph = nx.MultiDiGraph()
+    for i in ring:
+        graph.add_node(f"id:n{i:02d}", label=f"Node {i}", class_label="institute", family="actors")
+    for u, v in ring.edges():
+        graph.add_edge(f"id:n{u:02d}", f"id:n{v:02d}", key="ig:partner", label="partner")
+    return graph
+
+
+def test_betweenness_is_exact_up_to_the_threshold_and_sampled_above_it():
+    simple = simple_undirected(small_world())
+    exact, sampling = betweenness(simple, exact_max_nodes=60, pivots=10)
+    assert sampling is None
+    assert exact == pytest.approx(nx.betweenness_centrality(simple, normalized=True))
+
+    estimate, sampling = betweenness(simple, exact_max_nodes=59, pivots=10)
+    assert sampling == Sampling(pivots=10, nodes=60, seed=42)
+    assert str(sampling) == "betweenness estimated from 10 of 60 nodes (sampled, seed 42)"
+    # the pivots networkx would draw, and the Brandes-Pich estimate from their shortest paths: the paths
+    # between the pivots and every node, scaled up to all pairs (a pivot lies between one pivot fewer)
+    pivots = random.Random(42).sample(list(simple), 10)
+    paths = nx.betweenness_centrality_subset(simple, sources=pivots, targets=list(simple), normalized=False)
+    expected = {n: 2 * paths[n] / ((9 if n in pivots else 10) * 58) for n in simple}
+    assert estimate == pytest.approx(expected, abs=1e-12)
+    assert estimate != pytest.approx(exact, abs=1e-6)  # a sample: not the exact values
+    if tuple(int(part) for part in nx.__version__.split(".")[:2]) >= (3, 5):  # networkx's own estimate
+        assert estimate == pytest.approx(nx.betweenness_centrality(simple, k=10, seed=42), abs=1e-12)
+    # deterministic: the same seed draws the same pivots; another seed, others
+    assert betweenness(simple, exact_max_nodes=59, pivots=10) == (estimate, sampling)
+    other, _ = betweenness(simple, 7, exact_max_nodes=59, pivots=10)
+    assert other != pytest.approx(estimate, abs=1e-9)
+
+
+def test_the_analysis_says_when_betweenness_is_sampled(tmp_path):
+    graph = small_world()
+    exact = analyze(graph, measures=measure(graph, exact_max_nodes=60, pivots=10))
+    assert not exact.betweenness_sampled and exact.betweenness_sample is None
+    assert "estimated" not in exact.to_text() and "sampled" not in exact.to_text()
+
+    measures = measure(graph, exact_max_nodes=59, pivots=10)
+    sampled = analyze(graph, measures=measures)
+    note = "betweenness estimated from 10 of 60 nodes (sampled, seed 42)"
+    assert sampled.betweenness_sampled
+    assert sampled.betweenness_sample == {"pivots": 10, "nodes": 60, "seed": 42, "note": note}
+    data = json.loads(sampled.to_json())
+    assert data["betweenness_sampled"] is True and data["betweenness_sample"]["note"] == note
+    text = sampled.to_text().splitlines()
+    assert text[:2] == ["60 nodes, 120 edges", note]
+    assert "Most central actors (degree; betweenness, sampled)" in text
+    assert "Brokers between communities (other communities reached; betweenness, sampled)" in text
+    # degree and communities are exact whatever betweenness is: the same as in the exact analysis
+    assert [c.degree for c in sampled.central] == [c.degree for c in exact.central]
+    assert [c.nodes for c in sampled.communities] == [c.nodes for c in exact.communities]
+    # and the exports say how betweenness was computed
+    graphml = export(graph, tmp_path / "sampled.graphml", measures=measures)
+    assert nx.read_graphml(graphml).graph["betweenness_method"] == note
+    gexf = export(graph, tmp_path / "sampled.gexf", measures=measures)
+    root = ET.parse(gexf).getroot()
+    ns = {"g": root.tag.split("}")[0].strip("{")}
+    assert root.find("g:meta/g:description", ns).text == note
+    exported = export(graph, tmp_path / "exact.graphml", measures=measure(graph, exact_max_nodes=60))
+    assert nx.read_graphml(exported).graph["betweenness_method"] == "betweenness exact (all 60 nodes)"
+
+
+def test_the_curated_network_betweenness_is_exact(network):
+    result = analyze(network, top=3)
+    assert not result.betweenness_sampled and result.betweenness_sample is None
+    assert "sampled" not in result.to_text()
 
 
 def cli(*args):
