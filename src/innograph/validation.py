@@ -671,7 +671,7 @@ def query_findings(kg: KnowledgeGraph) -> list[Finding]:
     return findings
 
 
-CHECKS_BESIDE_SHAPES = 6  # with the shapes in a second process, it also runs every sixth SPARQL check
+CHECKS_BESIDE_SHAPES = 5  # with the shapes in a second process, it also runs every fifth SPARQL check
 
 
 def validate(kg: KnowledgeGraph, engine: str = "oxigraph") -> Report:
