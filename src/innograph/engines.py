@@ -79,6 +79,26 @@ def oxigraph_term(term) -> Term:
     return Term("literal", term.value, datatype=term.datatype.value)
 
 
+def solution_rows(solutions, variables: list[str]) -> list[dict[str, Term]]:
+    """Oxigraph's solutions as rows of :class:`Term` values, read by position (a solution iterates over its
+    values in the order of the variables, ``None`` where one is unbound). Each distinct term is converted
+    once per result and its ``Term`` shared by every row that holds it: a ``Term`` is frozen."""
+    cache: dict = {}
+    known = cache.get
+    rows: list[dict[str, Term]] = []
+    append = rows.append
+    for solution in solutions:
+        row = {}
+        for name, value in zip(variables, solution, strict=True):
+            if value is not None:
+                term = known(value)
+                if term is None:
+                    term = cache[value] = oxigraph_term(value)
+                row[name] = term
+        append(row)
+    return rows
+
+
 def turtle(triples) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
 
@@ -104,15 +124,7 @@ class OxigraphEngine:
         result = self.kg.query(text)
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
-            rows = []
-            for solution in result:
-                row = {}
-                for name in variables:
-                    value = solution[name]
-                    if value is not None:
-                        row[name] = oxigraph_term(value)
-                rows.append(row)
-            return Table(variables, rows)
+            return Table(variables, solution_rows(result, variables))
         if isinstance(result, ox.QueryBoolean):
             return Table([], [], bool(result))
         return turtle(list(result))
