@@ -200,7 +200,12 @@ def shacl_results(kg: KnowledgeGraph, parallel: bool | None = None):
     from innograph.shacl import ShapesGraph, validate_store
     from innograph.shacl.written import encoded_in, rewritten_in
 
-    shapes = ShapesGraph(t for f in kg.graphs("shapes") for t in _parse_turtle(f.path))
+    shapes_files = kg.graphs("shapes")
+    try:
+        shapes = ShapesGraph(t for f in shapes_files for t in _parse_turtle(f.path))
+    except InputError as error:  # name the file: the shapes are what the curator must fix
+        shown = kg.project.relative(shapes_files[0].path) if shapes_files else None
+        raise InputError(str(error.args[0]), path=shown) from None
     data = kg.graphs("sources", "reference", "source", "ontology", "vocab")
     store = kg.store if _writable(kg.store) else _copy(kg.store)
     found, kept = [], set()

@@ -49,6 +49,8 @@ _SINGLE = (
     "not",
 )
 _LISTS = ("in", "languageIn", "and", "or", "xone")
+# parameters of SHACL-SPARQL and SHACL Advanced Features, which the engine refuses rather than ignores
+_UNSUPPORTED = ("sparql", "target", "rule", "condition", "js", "expression")
 
 
 @dataclass
@@ -104,6 +106,12 @@ class ShapesGraph:
             self._out[t.subject, predicate].append(t.object)
             self._in[predicate, t.object].append(t.subject)
             self._in[predicate, None].append(t.subject)
+        for parameter in _UNSUPPORTED:
+            if self._in.get((f"{SH}{parameter}", None)):
+                raise InputError(
+                    f"shapes: sh:{parameter} (SHACL-SPARQL and SHACL-AF) is not supported by innograph's engine; "
+                    "run validate with --engine pyshacl, or write the rule as a check in queries/checks/"
+                )
         self._shapes: dict[Term, Shape] = {}
         self.top: list[Shape] = []  # shapes with targets, in a stable order
         self._classes = self._instances(f"{RDFS}Class")  # a shape that is also a class targets its instances
