@@ -131,32 +131,20 @@ class Compiler:
         suffix = {"zeroOrMore": "*", "oneOrMore": "+", "zeroOrOne": "?"}[kind]
         return f"({self.path(inner)}){suffix}"
 
-    def targets(self, shape: Shape, this: str = "?this") -> str:
+    def targets(self, shape: Shape, this: str = "?this", probe: bool = False) -> str:
+        """A pattern binding ``this`` to each target of the shape; with ``probe``, a pattern with a solution
+        when a bound ``this`` is a target (no subquery or VALUES, so that it can sit in EXISTS)."""
         parts = []
         for kind, value in shape.targets:
             if kind in ("targetClass", "implicitClass"):
                 parts.append(f"{this} {TYPE_PATH} {term(value)} .")
             elif kind == "targetNode":
-                parts.append(f"VALUES {this} {{ {term(value)} }}")
-            elif kind == "targetSubjectsOf":
-                parts.append(f"SELECT DISTINCT {this} WHERE {{ {this} {term(value)} [] }}")
-            elif kind == "targetObjectsOf":
-                parts.append(f"SELECT DISTINCT {this} WHERE {{ [] {term(value)} {this} }}")
-        return " UNION ".join(f"{{ {p} }}" for p in parts)
-
-    def target_probe(self, shape: Shape, this: str) -> str:
-        """A pattern with a solution when a bound ``this`` is a target of the shape (no subquery, so that it
-        can sit in EXISTS)."""
-        parts = []
-        for kind, value in shape.targets:
-            if kind in ("targetClass", "implicitClass"):
-                parts.append(f"{this} {TYPE_PATH} {term(value)} .")
-            elif kind == "targetNode":
-                parts.append(f"FILTER(sameTerm({this}, {term(value)}))")
-            elif kind == "targetSubjectsOf":
-                parts.append(f"{this} {term(value)} [] .")
-            elif kind == "targetObjectsOf":
-                parts.append(f"[] {term(value)} {this} .")
+                parts.append(
+                    f"FILTER(sameTerm({this}, {term(value)}))" if probe else f"VALUES {this} {{ {term(value)} }}"
+                )
+            else:
+                pattern = f"{this} {term(value)} [] ." if kind == "targetSubjectsOf" else f"[] {term(value)} {this} ."
+                parts.append(pattern if probe else f"SELECT DISTINCT {this} WHERE {{ {pattern} }}")
         return " UNION ".join(f"{{ {p} }}" for p in parts)
 
     def values(self, shape: Shape, x: str, v: str) -> str:
@@ -330,7 +318,7 @@ class Compiler:
         self._probes = []
         try:
             out = self._shape_queries(
-                shape, lambda var: self.targets(shape, var), [], lambda var: self.target_probe(shape, var)
+                shape, lambda var: self.targets(shape, var), [], lambda var: self.targets(shape, var, probe=True)
             )
         finally:
             self._stack.pop()
