@@ -116,7 +116,7 @@ def _unescape(text: str) -> str:
 
 
 PARALLEL_MIN_TRIPLES = 50_000  # pySHACL: below this, one process is faster than two
-SPLIT_MIN_TRIPLES = 200_000  # the shapes beside the other rules: below this, one process is faster
+SPLIT_MIN_TRIPLES = 50_000  # the shapes beside the other rules: below this, one process is faster
 
 
 def _results(data, shapes, use_shapes=None) -> list[tuple[str | None, str, str, str]]:
