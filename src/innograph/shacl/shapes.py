@@ -53,7 +53,7 @@ _LISTS = ("in", "languageIn", "and", "or", "xone")
 _UNSUPPORTED = ("sparql", "target", "rule", "condition", "js", "expression")
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: constraints and shapes nest, and may refer to each other
 class Constraint:
     """One use of a constraint component: its name (``class``, ``minCount``, ...) and parameter values.
     ``value`` is the main parameter's value (a term; a list of terms for list-taking components; for
@@ -71,7 +71,7 @@ class Constraint:
         return f"{SH}{self.component[0].upper()}{self.component[1:]}ConstraintComponent"
 
 
-@dataclass
+@dataclass(eq=False)
 class Shape:
     node: Term
     path: object | None = None  # None for a node shape; else a path (see Path* below)
