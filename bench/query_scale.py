@@ -24,7 +24,7 @@ from innograph.engines import OxigraphEngine  # noqa: E402
 from innograph.loader import load  # noqa: E402
 from innograph.query import run_query  # noqa: E402
 
-BUDGET = 2.0
+BUDGET = 1.0  # seconds per query in memory at 1M (issue 14)
 
 # The catalogue's entity parameters default to curated entities (id:ningbo, id:ministry-of-finance, ...) that a
 # synthetic project does not hold, and an entity that is not in the graph is refused: each query is given
