@@ -48,33 +48,49 @@ COMPARATOR_SIGNS = {
     "between": "",
 }
 
-INDICATOR_QUERY = """# title: chart rows of one indicator
+# the citation of the source ?src (its ig:citation, else its title) as ?citation, and a statement ?s's value
+# (a single value, or the lower bound of a range with ?upper) and year: the same in the chart's queries
+_SOURCE_OPTIONALS = """
+  OPTIONAL { ?src ig:title ?title_ FILTER (LANG(?title_) IN ("en", "")) }
+  OPTIONAL { ?src ig:citation ?cited_ FILTER (LANG(?cited_) IN ("en", "")) }
+"""
+_CITATION = (
+    _SOURCE_OPTIONALS
+    + """  BIND (STR(COALESCE(?cited_, ?title_, "")) AS ?citation)
+"""
+)
+_VALUE = """  OPTIONAL { ?s ig:value ?v }
+  OPTIONAL { ?s ig:minValue ?min ; ig:maxValue ?upper }
+  BIND (COALESCE(?v, ?min) AS ?value)
+  OPTIONAL { ?s ig:year ?year }
+"""
+
+INDICATOR_QUERY = (
+    """# title: chart rows of one indicator
 # param: indicator (concept) = ind:rd-intensity : the indicator
 SELECT DISTINCT ?s ?k ?a ?subject ?cmp ?comparator ?value ?upper ?unit ?year ?start ?end ?quote ?citation WHERE {
   ?s ig:indicator ?indicator ; a ?k ; ig:about ?a ; ig:comparator ?cmp ; ig:unit ?u ; dcterms:source ?src .
   VALUES ?k { ig:Target ig:Observation }
   OPTIONAL { ?s ig:quote ?quote }
-  OPTIONAL { ?src ig:title ?title_ FILTER (LANG(?title_) IN ("en", "")) }
-  OPTIONAL { ?src ig:citation ?cited_ FILTER (LANG(?cited_) IN ("en", "")) }
-  BIND (STR(COALESCE(?cited_, ?title_, "")) AS ?citation)
-  OPTIONAL { ?s ig:value ?v }
-  OPTIONAL { ?s ig:minValue ?min ; ig:maxValue ?upper }
-  BIND (COALESCE(?v, ?min) AS ?value)
-  OPTIONAL { ?s ig:year ?year }
-  OPTIONAL { ?s ig:periodStart ?start }
+"""
+    + _CITATION
+    + _VALUE
+    + """  OPTIONAL { ?s ig:periodStart ?start }
   OPTIONAL { ?s ig:periodEnd ?end }
   OPTIONAL { ?a rdfs:label ?subject FILTER (LANG(?subject) = "en") }
   OPTIONAL { ?cmp skos:prefLabel ?comparator FILTER (LANG(?comparator) = "en") }
   OPTIONAL { ?u skos:prefLabel ?unit FILTER (LANG(?unit) = "en") }
 }
 """
+)
 
 INDICATOR_LABEL_QUERY = """# title: an indicator's label
 # param: indicator (concept) = ind:rd-intensity : the indicator
 SELECT ?label WHERE { OPTIONAL { ?indicator skos:prefLabel ?label FILTER (LANG(?label) = "en") } }
 """
 
-PROGRAMME_QUERY = """# title: programmes with a period
+PROGRAMME_QUERY = (
+    """# title: programmes with a period
 SELECT DISTINCT ?p ?programme ?kind ?start ?end ?by ?scope ?quote ?citation WHERE {
   ?p a ?c ; ig:periodStart ?start ; ig:periodEnd ?end .
   ?c rdfs:subClassOf* ig:Programme .
@@ -84,13 +100,13 @@ SELECT DISTINCT ?p ?programme ?kind ?start ?end ?by ?scope ?quote ?citation WHER
   OPTIONAL { ?p ig:issuedBy|ig:launchedBy ?b . ?b rdfs:label ?by FILTER (LANG(?by) = "en") }
   OPTIONAL { ?p ig:scope ?sc . ?sc rdfs:label ?scope FILTER (LANG(?scope) = "en") }
   OPTIONAL {
-    ?r rdf:subject ?p ; rdf:predicate ig:periodStart ; ig:quote ?quote ; dcterms:source ?src .
-    OPTIONAL { ?src ig:title ?title_ FILTER (LANG(?title_) IN ("en", "")) }
-    OPTIONAL { ?src ig:citation ?cited_ FILTER (LANG(?cited_) IN ("en", "")) }
-  }
+    ?r rdf:subject ?p ; rdf:predicate ig:periodStart ; ig:quote ?quote ; dcterms:source ?src ."""
+    + _SOURCE_OPTIONALS
+    + """  }
   BIND (STR(COALESCE(?cited_, ?title_, "")) AS ?citation)
 }
 """
+)
 
 PLACE_FILTER = """# title: programmes about a place
 # param: place (entity) = ningbo : the place
@@ -101,7 +117,8 @@ SELECT DISTINCT ?p WHERE {
 }
 """
 
-TARGET_QUERY = """# title: targets of programmes with a period
+TARGET_QUERY = (
+    """# title: targets of programmes with a period
 SELECT DISTINCT ?s ?p ?target ?indicator ?cmp ?comparator ?value ?upper ?unit ?year ?end ?quote ?citation WHERE {
   ?s a ig:Target ; ig:setBy ?p ; ig:comparator ?cmp ; dcterms:source ?src .
   ?p ig:periodStart ?ps_ ; ig:periodEnd ?pe_ .
@@ -110,16 +127,13 @@ SELECT DISTINCT ?s ?p ?target ?indicator ?cmp ?comparator ?value ?upper ?unit ?y
   OPTIONAL { ?cmp skos:prefLabel ?comparator FILTER (LANG(?comparator) = "en") }
   OPTIONAL { ?s ig:unit/skos:prefLabel ?unit FILTER (LANG(?unit) = "en") }
   OPTIONAL { ?s ig:quote ?quote }
-  OPTIONAL { ?src ig:title ?title_ FILTER (LANG(?title_) IN ("en", "")) }
-  OPTIONAL { ?src ig:citation ?cited_ FILTER (LANG(?cited_) IN ("en", "")) }
-  BIND (STR(COALESCE(?cited_, ?title_, "")) AS ?citation)
-  OPTIONAL { ?s ig:value ?v }
-  OPTIONAL { ?s ig:minValue ?min ; ig:maxValue ?upper }
-  BIND (COALESCE(?v, ?min) AS ?value)
-  OPTIONAL { ?s ig:year ?year }
-  OPTIONAL { ?s ig:periodEnd ?end }
+"""
+    + _CITATION
+    + _VALUE
+    + """  OPTIONAL { ?s ig:periodEnd ?end }
 }
 """
+)
 
 
 def _select(text: str, name: str, engine, given: dict[str, str] | None = None) -> list[dict[str, str]]:
