@@ -339,27 +339,14 @@ def _ox_shape_name(shapes, shape) -> str:
 def _pyshacl_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
     """pySHACL over one graph holding data, ontology and vocabularies. On a large graph the shapes are split
     between two processes (the second forked, sharing the graph), which halves the wall time on two cores."""
-    import multiprocessing
+    from innograph import forked
 
     data = to_rdflib(kg.quads("sources", "reference", "source", "ontology", "vocab"))
     shapes = to_rdflib(kg.quads("shapes"))
     groups = _partition(kg, shapes) if len(data) >= PARALLEL_MIN_TRIPLES else []
-    if len(groups) == 2 and "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-
-        def child() -> None:
-            send.send(_results(data, shapes, groups[1]))
-            send.close()
-
-        process = context.Process(target=child, daemon=True)
-        process.start()
-        raw = _results(data, shapes, groups[0])
-        try:
-            raw += receive.recv()
-        except (EOFError, OSError):  # the second process died (out of memory, killed): do its share here
-            raw += _results(data, shapes, groups[1])
-        process.join()
+    if len(groups) == 2:
+        second = forked.start(lambda: _results(data, shapes, groups[1]))
+        raw = _results(data, shapes, groups[0]) + second()
     else:
         raw = _results(data, shapes)
     findings = []
@@ -700,7 +687,7 @@ def validate(kg: KnowledgeGraph, engine: str = "oxigraph") -> Report:
     beside = set(range(0, len(checks), CHECKS_BESIDE_SHAPES)) if split else set()
 
     def second() -> tuple[list[Finding], dict[int, list[Finding]]]:
-        return shacl_findings(kg, locate, engine, parallel=not split), check_findings(sorted(beside))
+        return shacl_findings(kg, locate, engine, parallel=False if split else None), check_findings(sorted(beside))
 
     second_done = forked.start(second, enabled=split)
     by_check = check_findings([i for i in range(len(checks)) if i not in beside])
