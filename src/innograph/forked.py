@@ -44,3 +44,33 @@ def start(work: Callable[[], T], enabled: bool = True) -> Callable[[], T]:
         return payload
 
     return result
+
+
+class Turns:
+    """Hands out the numbers 0 .. n-1, each once, to whichever process asks first: two processes that
+    share one (made before the fork) take work items from one list until it is done, so neither waits
+    for the other while items remain. Without fork, a plain counter."""
+
+    def __init__(self, count: int, shared: bool = True):
+        self.count = count
+        self._next = None
+        if shared and "fork" in multiprocessing.get_all_start_methods():
+            self._next = multiprocessing.get_context("fork").Value("i", 0)
+        self._local = 0
+
+    def take(self) -> int | None:
+        """The next number no process has taken, or None when all are taken."""
+        if self._next is None:
+            taken, self._local = self._local, self._local + 1
+        else:
+            with self._next.get_lock():
+                taken = self._next.value
+                self._next.value = taken + 1
+        return taken if taken < self.count else None
+
+    def run(self, work: Callable[[int], T]) -> dict[int, T]:
+        """Take numbers until none is left, doing ``work`` on each; their results by number."""
+        done = {}
+        while (taken := self.take()) is not None:
+            done[taken] = work(taken)
+        return done

@@ -25,7 +25,6 @@ from innograph.namespaces import DCTERMS, IG, RDF, RDFS, SH, SKOS, XSD, curie
 from innograph.report import ERROR, WARNING, Finding, Report
 
 _SEVERITY = {f"{SH}Violation": ERROR, f"{SH}Warning": WARNING, f"{SH}Info": WARNING}
-_SPACE = re.compile(r"\s+")
 
 
 class Locator:
@@ -385,7 +384,9 @@ def _show_value(value) -> str:
 
 def normalise_text(text: str) -> str:
     """Compare quotes as a reader would: same characters, any run of white space as one space."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())  # str.split's white space is the same as the \s of a str pattern
 
 
 _EDGE_PUNCTUATION = re.compile(r"^[^\w%]+|[^\w%]+$")
@@ -546,27 +547,41 @@ def source_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
             texts[row["source"].value] = None
             file, line, label = locate(None, row["source"].value)
             findings.append(Finding(file, line, curie(row["source"].value), ERROR, problem, "sources", label))
-    query = f"""
-        SELECT ?graph ?focus ?source ?quote WHERE {{
-            GRAPH ?graph {{ ?focus <{IG}quote> ?quote }}
+    # each (source, quote) pair is tested once; only a pair that fails is then looked for, statement by
+    # statement, which on a clean graph is never done
+    pairs = f"""
+        SELECT DISTINCT ?source ?quote WHERE {{
+            ?focus <{IG}quote> ?quote
             OPTIONAL {{ ?focus <{DCTERMS}source> ?source }}
         }}"""
+    problems: dict[tuple[str, str], str] = {}
     passages: dict[str, Passages] = {}  # an article's words are indexed once, and only if a quote fails
-    for row in kg.query(query):
-        focus, quote, source = row["focus"].value, row["quote"].value, row["source"]
+    for source, quote in kg.query(pairs):
         if source is None:
             continue  # the shapes report a quote without a source
         text = texts.get(source.value)
         if source.value not in texts:
             problem = f"cites {curie(source.value)}, which is not a source article"
-        elif text is not None and normalise_text(quote) not in text:
+        elif text is not None and normalise_text(quote.value) not in text:
             if source.value not in passages:
                 passages[source.value] = Passages(text)
-            problem = f"quote not found word for word in {curie(source.value)}: {passages[source.value].explain(quote)}"
+            explained = passages[source.value].explain(quote.value)
+            problem = f"quote not found word for word in {curie(source.value)}: {explained}"
         else:
             continue
-        file, line, label = locate(row["graph"].value, focus)
-        findings.append(Finding(file, line, curie(focus), ERROR, problem, "quotes", label))
+        problems[source.value, quote.value] = problem
+    if not problems:
+        return findings
+    query = f"""
+        SELECT ?graph ?focus ?source ?quote WHERE {{
+            GRAPH ?graph {{ ?focus <{IG}quote> ?quote }}
+            OPTIONAL {{ ?focus <{DCTERMS}source> ?source }}
+        }}"""
+    for graph, focus, source, quote in kg.query(query):
+        problem = problems.get((source.value, quote.value)) if source is not None else None
+        if problem is not None:
+            file, line, label = locate(graph.value, focus.value)
+            findings.append(Finding(file, line, curie(focus.value), ERROR, problem, "quotes", label))
     return findings
 
 
@@ -663,37 +678,41 @@ def query_findings(kg: KnowledgeGraph) -> list[Finding]:
     return findings
 
 
-CHECKS_BESIDE_SHAPES = 5  # with the shapes in a second process, it also runs every fifth SPARQL check
-
-
 def validate(kg: KnowledgeGraph, engine: str = "oxigraph") -> Report:
     """Run every rule over a loaded knowledge graph and gather the findings; ``engine`` checks the shapes
-    (see :func:`shacl_findings`). On a large graph the work is shared by two processes: the shapes and a
-    few SPARQL checks in a forked second one, the other rules in this one; the report is the same."""
+    (see :func:`shacl_findings`). On a large graph two processes share the work: a forked second one
+    checks the shapes, and both take the other rules (each SPARQL check, the quotes, the names, the
+    queries) from one list, each the next one left, until none is; the report is the same."""
     from innograph import forked
 
     locate = Locator(kg)
     project = kg.project
     checks = load_checks(project.checks_dir, lambda p: project.relative(p)) if project.checks_dir.is_dir() else []
     suggest, graphs = Suggestions(kg), dataset(kg)
-
-    def check_findings(indexes) -> dict[int, list[Finding]]:
-        return {
-            i: list(run_check(kg, checks[i], locate, project.relative(checks[i].path), suggest, graphs))
-            for i in indexes
-        }
-
+    rules = [
+        lambda: source_findings(kg, locate),
+        lambda: name_findings(kg, locate),
+        lambda: query_findings(kg),
+        *(
+            lambda check=check: run_check(kg, check, locate, project.relative(check.path), suggest, graphs)
+            for check in checks
+        ),
+    ]
     split = len(kg) >= SPLIT_MIN_TRIPLES and engine == "oxigraph"
-    beside = set(range(0, len(checks), CHECKS_BESIDE_SHAPES)) if split else set()
+    turns = forked.Turns(len(rules), shared=split)
 
     def second() -> tuple[list[Finding], dict[int, list[Finding]]]:
-        return shacl_findings(kg, locate, engine, parallel=False if split else None), check_findings(sorted(beside))
+        shapes = shacl_findings(kg, locate, engine, parallel=False if split else None)
+        return shapes, turns.run(lambda i: rules[i]())
 
     second_done = forked.start(second, enabled=split)
-    by_check = check_findings([i for i in range(len(checks)) if i not in beside])
-    rest = source_findings(kg, locate) + name_findings(kg, locate) + query_findings(kg)
+    done = turns.run(lambda i: rules[i]())
     shape_findings, more = second_done()
-    by_check.update(more)
-    findings = shape_findings + [f for i in range(len(checks)) for f in by_check[i]] + rest
+    done.update(more)
+    for i in range(len(rules)):  # a rule taken by a second process that died before it answered
+        if i not in done:
+            done[i] = rules[i]()
+    order = [*range(3, len(rules)), 0, 1, 2]  # the report's order: shapes, checks, quotes, names, queries
+    findings = shape_findings + [f for i in order for f in done[i]]
     checked = {"triples": len(kg), "files": len(kg.files), "checks": len(checks)}
     return Report(findings=findings, checked=checked)
