@@ -1,5 +1,3 @@
-import sys
+from innograph.cli import console
 
-from innograph.cli import main
-
-sys.exit(main())
+console()

@@ -40,8 +40,11 @@ def _load(args):
 def cmd_validate(args) -> int:
     from innograph.validation import validate
 
+    global _QUICK_EXIT
     started = time.perf_counter()
     report = validate(_load(args), engine=args.engine)
+    # nothing on disk is open (an in-memory store): the program may end without freeing it
+    _QUICK_EXIT = args.store is None and args.endpoint is None
     if args.format == "json":
         print(report.to_json())
     else:
@@ -850,6 +853,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_QUICK_EXIT = False  # set by a command whose process may end without tearing down what it loaded
+
+
+def console() -> None:
+    """The ``innograph`` program: :func:`main`, then the exit. After a command that holds nothing open on
+    disk, the process ends at once instead of freeing a loaded store object by object (0.4 s at a million
+    triples, for nothing)."""
+    import os
+
+    code = main()
+    if not _QUICK_EXIT:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass  # the reader went away: nothing more to say
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     from innograph.terminal import PrintableStream
 
@@ -887,4 +910,4 @@ def _run(argv: list[str] | None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
