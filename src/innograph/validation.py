@@ -689,30 +689,32 @@ def validate(kg: KnowledgeGraph, engine: str = "oxigraph") -> Report:
     project = kg.project
     checks = load_checks(project.checks_dir, lambda p: project.relative(p)) if project.checks_dir.is_dir() else []
     suggest, graphs = Suggestions(kg), dataset(kg)
+    # in the report's order (after the shapes): the SPARQL checks, the quotes, the names, the queries
     rules = [
-        lambda: source_findings(kg, locate),
-        lambda: name_findings(kg, locate),
-        lambda: query_findings(kg),
         *(
             lambda check=check: run_check(kg, check, locate, project.relative(check.path), suggest, graphs)
             for check in checks
         ),
+        lambda: source_findings(kg, locate),
+        lambda: name_findings(kg, locate),
+        lambda: query_findings(kg),
     ]
     split = len(kg) >= SPLIT_MIN_TRIPLES and engine == "oxigraph"
     turns = forked.Turns(len(rules), shared=split)
 
+    def take_rules() -> dict[int, list[Finding]]:
+        return turns.run(lambda i: rules[i]())
+
     def second() -> tuple[list[Finding], dict[int, list[Finding]]]:
-        shapes = shacl_findings(kg, locate, engine, parallel=False if split else None)
-        return shapes, turns.run(lambda i: rules[i]())
+        return shacl_findings(kg, locate, engine, parallel=False if split else None), take_rules()
 
     second_done = forked.start(second, enabled=split)
-    done = turns.run(lambda i: rules[i]())
+    done = take_rules()
     shape_findings, more = second_done()
     done.update(more)
     for i in range(len(rules)):  # a rule taken by a second process that died before it answered
         if i not in done:
             done[i] = rules[i]()
-    order = [*range(3, len(rules)), 0, 1, 2]  # the report's order: shapes, checks, quotes, names, queries
-    findings = shape_findings + [f for i in order for f in done[i]]
+    findings = shape_findings + [f for i in range(len(rules)) for f in done[i]]
     checked = {"triples": len(kg), "files": len(kg.files), "checks": len(checks)}
     return Report(findings=findings, checked=checked)
