@@ -23,6 +23,9 @@ CHROMIUM_FLAGS = (
     "--window-size=1500,950",
 )
 
+# URL schemes Chromium serves from inside itself (see Browser.requests)
+BROWSER_OWN_SCHEMES = ("chrome:", "chrome-untrusted:", "devtools:")
+
 
 def chromium_paths() -> tuple[str, str] | None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -73,11 +76,16 @@ class Browser:
         return PageVisit(elapsed, first_draw, self.driver.get_log("browser"), self.requests())
 
     def requests(self) -> list[str]:
+        """Every URL the page asked for, in order. Chromium's own ``chrome:`` and ``devtools:`` resources
+        are left out: some builds load them for their own widgets (a tooltip, a spinner) while a page is
+        open; they come from inside the browser, never from the network, and no page can ask for them."""
         urls = []
         for entry in self.driver.get_log("performance"):
             message = json.loads(entry["message"])["message"]
             if message["method"] == "Network.requestWillBeSent":
-                urls.append(message["params"]["request"]["url"])
+                url = message["params"]["request"]["url"]
+                if not url.startswith(BROWSER_OWN_SCHEMES):
+                    urls.append(url)
         return urls
 
     def js(self, script: str, *args):
