@@ -28,10 +28,20 @@ from innograph.sparql_text import uses_load, uses_service
 # ------------------------------------------------------------------ helpers
 
 
-def start_serve(*args: str, env: dict | None = None) -> tuple[subprocess.Popen, list[str]]:
+# ``python -m innograph`` with SIGHUP as a terminal leaves it (argv[1]: "default" or "ignored", as nohup
+# leaves it), whatever the test runner inherited: a suite started under nohup passes SIGHUP ignored to its
+# children, and serve keeps running on SIGHUP then, on purpose
+_WITH_HANGUP = (
+    "import runpy, signal, sys; "
+    "signal.signal(signal.SIGHUP, signal.SIG_IGN if sys.argv.pop(1) == 'ignored' else signal.SIG_DFL); "
+    "sys.argv[0] = 'innograph'; runpy.run_module('innograph', run_name='__main__')"
+)
+
+
+def start_serve(*args: str, env: dict | None = None, hangup: str = "default") -> tuple[subprocess.Popen, list[str]]:
     """Start ``innograph serve``; return it and its first lines, once it says it is ready (or has ended)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "innograph", "serve", *args],
+        [sys.executable, "-c", _WITH_HANGUP, hangup, "serve", *args],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     seen: list[str] = []  # filled as the process writes, to its end
@@ -356,6 +366,20 @@ def test_the_oxigraph_server_dies_with_serve(signum, tmp_path):
         assert not list(tmp_path.glob("innograph-serve-*"))
     finally:
         finish(process)
+
+
+def test_serve_under_nohup_keeps_serving_after_a_hangup(tmp_path):
+    """nohup ignores SIGHUP so that a closed terminal does not stop the command: serve leaves it ignored."""
+    port = free_port()
+    process, lines = start_serve("--port", str(port), env={**os.environ, "TMPDIR": str(tmp_path)}, hangup="ignored")
+    try:
+        assert process.poll() is None, lines
+        process.send_signal(signal.SIGHUP)
+        time.sleep(1)
+        assert process.poll() is None and answered(port)
+    finally:
+        finish(process)
+    assert not list(tmp_path.glob("innograph-serve-*"))
 
 
 def test_serve_refuses_a_bad_port_in_one_line():
