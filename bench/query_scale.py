@@ -19,6 +19,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from synthetic import TRIPLES_PER_CITY, generate  # noqa: E402
 
+from innograph import allocator  # noqa: E402
 from innograph.catalog import catalogue  # noqa: E402
 from innograph.engines import OxigraphEngine  # noqa: E402
 from innograph.loader import load  # noqa: E402
@@ -84,6 +85,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--append", type=Path)
     args = parser.parse_args()
+    # under the malloc innograph's commands use for a graph this large (the synthetic Turtle takes about 62
+    # bytes a triple)
+    allocator.maybe_restart(lambda: args.triples * 62)
     with tempfile.TemporaryDirectory(prefix="innograph-queries-") as tmp:
         root = generate(Path(tmp) / "syn", max(1, args.triples // TRIPLES_PER_CITY))
         started = time.perf_counter()

@@ -862,6 +862,7 @@ def console() -> None:
     triples, for nothing)."""
     import os
 
+    _faster_malloc(sys.argv[1:])
     code = main()
     if not _QUICK_EXIT:
         sys.exit(code)
@@ -871,6 +872,35 @@ def console() -> None:
     except (BrokenPipeError, ValueError):
         pass  # the reader went away: nothing more to say
     os._exit(code)
+
+
+def _faster_malloc(argv: list[str]) -> None:
+    """A command over a large graph starts again under mimalloc where the machine has it
+    (:mod:`innograph.allocator`); the restarted program gives its children the user's environment."""
+    from innograph import allocator
+
+    allocator.maybe_restart(lambda: _project_bytes(argv))
+
+
+def _project_bytes(argv: list[str]) -> int:
+    """The bytes of the Turtle files the command would load; 0 for a command that loads none, reads an
+    endpoint, or whose arguments or project are wrong (it then says so itself, unrestarted)."""
+    import contextlib
+    import io
+
+    from innograph.project import find_project
+
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            args = build_parser().parse_args(argv)
+    except SystemExit:
+        return 0
+    if not hasattr(args, "root") or getattr(args, "endpoint", None):
+        return 0
+    try:
+        return sum(f.path.stat().st_size for f in find_project(args.root, args.sources).files())
+    except (InnographError, OSError):
+        return 0
 
 
 def main(argv: list[str] | None = None) -> int:
