@@ -37,12 +37,31 @@ def _load(args):
     )
 
 
+def _read_ahead(args, engine: str = "oxigraph"):
+    """For a large graph read from its files by the default engine, a helper process that reads the files'
+    text while this one loads the store (:mod:`innograph.read_ahead`); call what this returns for what it
+    read (None: nothing, validation reads as it goes)."""
+    from innograph import forked
+    from innograph.project import find_project
+    from innograph.read_ahead import MIN_BYTES, read_ahead, turtle_bytes
+
+    if getattr(args, "store", None) or getattr(args, "endpoint", None) or engine != "oxigraph":
+        return lambda: None
+    try:
+        project = find_project(args.root, args.sources)
+        large = turtle_bytes(project) >= MIN_BYTES
+    except (InnographError, OSError):
+        return lambda: None  # loading says what is wrong
+    return forked.start(lambda: read_ahead(project)) if large else lambda: None
+
+
 def cmd_validate(args) -> int:
     from innograph.validation import validate
 
     global _QUICK_EXIT
     started = time.perf_counter()
-    report = validate(_load(args), engine=args.engine)
+    ahead = _read_ahead(args, args.engine)
+    report = validate(_load(args), engine=args.engine, ahead=ahead())
     # nothing on disk is open (an in-memory store): the program may end without freeing it
     _QUICK_EXIT = args.store is None and args.endpoint is None
     if args.format == "json":
@@ -66,8 +85,9 @@ def cmd_build(args) -> int:
     from innograph.validation import validate
 
     folder = _build_folder(args)
+    ahead = _read_ahead(args)
     kg = _load(args)
-    report = validate(kg)
+    report = validate(kg, ahead=ahead())
     if not report.conforms(strict=args.strict):
         print(report.to_text())
         print("innograph: the graph does not validate; nothing was written", file=sys.stderr)

@@ -22,6 +22,7 @@ from innograph.checks import Suggestions, dataset, load_checks, run_check
 from innograph.errors import InputError
 from innograph.loader import KnowledgeGraph, to_rdflib
 from innograph.namespaces import DCTERMS, IG, RDF, RDFS, SH, SKOS, XSD, curie
+from innograph.read_ahead import SHAPES_DATA, ReadAhead
 from innograph.report import ERROR, WARNING, Finding, Report
 
 _SEVERITY = {f"{SH}Violation": ERROR, f"{SH}Warning": WARNING, f"{SH}Info": WARNING}
@@ -178,7 +179,11 @@ ENGINES = ("oxigraph", "pyshacl")
 
 
 def shacl_findings(
-    kg: KnowledgeGraph, locate: Locator, engine: str = "oxigraph", parallel: bool | None = None
+    kg: KnowledgeGraph,
+    locate: Locator,
+    engine: str = "oxigraph",
+    parallel: bool | None = None,
+    ahead: ReadAhead | None = None,
 ) -> list[Finding]:
     """The shapes checked over one data graph: the curated graphs, ontology and vocabularies (so that
     sh:targetClass and sh:class follow rdfs:subClassOf with no inference run). ``oxigraph``: the shapes
@@ -188,14 +193,15 @@ def shacl_findings(
         return _pyshacl_findings(kg, locate)
     if engine != "oxigraph":
         raise InputError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
-    return _oxigraph_findings(kg, locate, parallel)
+    return _oxigraph_findings(kg, locate, parallel, ahead)
 
 
-def shacl_results(kg: KnowledgeGraph, parallel: bool | None = None):
+def shacl_results(kg: KnowledgeGraph, parallel: bool | None = None, ahead: ReadAhead | None = None):
     """The shapes' results over the loaded graph by the compiled engine (:mod:`innograph.shacl`), literals
     read as the files write them; with the shapes read and the literals the store rewrites. The data graph
     is the union of the graphs but the shapes, which are set aside while the queries run (a store on disk
-    opened read-only is copied into memory first)."""
+    opened read-only is copied into memory first). ``ahead``: the files' text, if read already
+    (:mod:`innograph.read_ahead`)."""
     from innograph.shacl import ShapesGraph, validate_store
     from innograph.shacl.written import encoded_in, rewritten_in
 
@@ -205,11 +211,13 @@ def shacl_results(kg: KnowledgeGraph, parallel: bool | None = None):
     except InputError as error:  # name the file: the shapes are what the curator must fix
         shown = kg.project.relative(shapes_files[0].path) if shapes_files else None
         raise InputError(str(error.args[0]), path=shown) from None
-    data = kg.graphs("sources", "reference", "source", "ontology", "vocab")
+    ahead = ahead if ahead is not None else ReadAhead()
+    data = kg.graphs(*SHAPES_DATA)
     store = kg.store if _writable(kg.store) else _copy(kg.store)
     found, kept = [], set()
     for graph_file in data:
-        more, also = rewritten_in(graph_file.path, ox.NamedNode(graph_file.graph), store)
+        text = ahead.written_text(graph_file.path)
+        more, also = rewritten_in(graph_file.path, ox.NamedNode(graph_file.graph), store, text)
         found += more
         kept |= also
     data_graphs = {f.graph for f in data}
@@ -219,8 +227,10 @@ def shacl_results(kg: KnowledgeGraph, parallel: bool | None = None):
     return results, shapes, found
 
 
-def _oxigraph_findings(kg: KnowledgeGraph, locate: Locator, parallel: bool | None = None) -> list[Finding]:
-    results, shapes, found = shacl_results(kg, parallel)
+def _oxigraph_findings(
+    kg: KnowledgeGraph, locate: Locator, parallel: bool | None = None, ahead: ReadAhead | None = None
+) -> list[Finding]:
+    results, shapes, found = shacl_results(kg, parallel, ahead)
     findings = []
     for result in results:
         message = _english([m.value for m in result.messages if m.language in (None, "en")])
@@ -523,8 +533,10 @@ class Passages:
         return f'nearest passage: "{passage}" (quote has {", ".join(quote_has[:MAX_DIFFERENCES])}{more})'
 
 
-def source_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
-    """Each source record names a file that exists; each quote is found verbatim in the file it cites."""
+def source_findings(kg: KnowledgeGraph, locate: Locator, ahead: ReadAhead | None = None) -> list[Finding]:
+    """Each source record names a file that exists; each quote is found verbatim in the file it cites.
+    ``ahead``: the articles' text, if read already (:mod:`innograph.read_ahead`)."""
+    ahead = ahead if ahead is not None else ReadAhead()
     findings: list[Finding] = []
     sources_dir = kg.project.sources_dir
     if not sources_dir.is_dir():
@@ -537,10 +549,10 @@ def source_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
         path = sources_dir / name
         problem = None
         if path.is_file():
-            try:  # utf-8-sig: a byte-order mark at the start of an article is not part of its text
-                texts[row["source"].value] = normalise_text(path.read_text(encoding="utf-8-sig"))
-            except UnicodeDecodeError as error:
-                problem = f"names file {name}, which is not UTF-8 text (byte {error.start}): save it as UTF-8"
+            article = ahead.article(path)
+            texts[row["source"].value] = article.text
+            if article.undecodable is not None:
+                problem = f"names file {name}, which is not UTF-8 text (byte {article.undecodable}): save it as UTF-8"
         else:
             problem = f"names file {name}, which is not in {sources_dir}"
         if problem:
@@ -585,11 +597,13 @@ def source_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
     return findings
 
 
-def name_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
+def name_findings(kg: KnowledgeGraph, locate: Locator, ahead: ReadAhead | None = None) -> list[Finding]:
     """Alternative names have provenance: an English ``skos:altLabel`` in an article's graph occurs in that
     article (as a whole word, case and white space aside), and one that an article uses is not kept in a
     reference graph instead of that article's graph. (Chinese names, which the English articles do not
-    use, are established names and may stay with the entity's identity.)"""
+    use, are established names and may stay with the entity's identity.) ``ahead``: the articles' text,
+    if read already (:mod:`innograph.read_ahead`)."""
+    ahead = ahead if ahead is not None else ReadAhead()
     sources_dir = kg.project.sources_dir
     if not sources_dir.is_dir():
         return []
@@ -597,7 +611,7 @@ def name_findings(kg: KnowledgeGraph, locate: Locator) -> list[Finding]:
     for graph_file in kg.graphs("source"):
         path = sources_dir / f"{graph_file.stem}.txt"
         if path.is_file():
-            texts[graph_file.graph] = normalise_text(path.read_text(encoding="utf-8-sig", errors="replace"))
+            texts[graph_file.graph] = ahead.article(path).text
     findings = []
     alt = ox.NamedNode(f"{SKOS}altLabel")
     for graph_file in kg.graphs("source", "reference", "sources"):
@@ -678,13 +692,15 @@ def query_findings(kg: KnowledgeGraph) -> list[Finding]:
     return findings
 
 
-def validate(kg: KnowledgeGraph, engine: str = "oxigraph") -> Report:
+def validate(kg: KnowledgeGraph, engine: str = "oxigraph", ahead: ReadAhead | None = None) -> Report:
     """Run every rule over a loaded knowledge graph and gather the findings; ``engine`` checks the shapes
     (see :func:`shacl_findings`). On a large graph two processes share the work: a forked second one
     checks the shapes, and both take the other rules (each SPARQL check, the quotes, the names, the
-    queries) from one list, each the next one left, until none is; the report is the same."""
+    queries) from one list, each the next one left, until none is; the report is the same. ``ahead``:
+    the files' text, if read already (:mod:`innograph.read_ahead`); else each is read once, when needed."""
     from innograph import forked
 
+    ahead = ahead if ahead is not None else ReadAhead()
     locate = Locator(kg)
     project = kg.project
     checks = load_checks(project.checks_dir, lambda p: project.relative(p)) if project.checks_dir.is_dir() else []
@@ -695,8 +711,8 @@ def validate(kg: KnowledgeGraph, engine: str = "oxigraph") -> Report:
             lambda check=check: run_check(kg, check, locate, project.relative(check.path), suggest, graphs)
             for check in checks
         ),
-        lambda: source_findings(kg, locate),
-        lambda: name_findings(kg, locate),
+        lambda: source_findings(kg, locate, ahead),
+        lambda: name_findings(kg, locate, ahead),
         lambda: query_findings(kg),
     ]
     split = len(kg) >= SPLIT_MIN_TRIPLES and engine == "oxigraph"
@@ -706,7 +722,7 @@ def validate(kg: KnowledgeGraph, engine: str = "oxigraph") -> Report:
         return turns.run(lambda i: rules[i]())
 
     def second() -> tuple[list[Finding], dict[int, list[Finding]]]:
-        return shacl_findings(kg, locate, engine, parallel=False if split else None), take_rules()
+        return shacl_findings(kg, locate, engine, parallel=False if split else None, ahead=ahead), take_rules()
 
     second_done = forked.start(second, enabled=split)
     done = take_rules()

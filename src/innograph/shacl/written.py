@@ -206,15 +206,22 @@ class Rewritten:
         return stored(self.written)
 
 
-def rewritten_in(path: Path, graph: ox.NamedNode, store: ox.Store) -> tuple[list[Rewritten], set]:
-    """The literals of a Turtle file, loaded into ``graph`` of the store, that the store rewrote; and the
-    (subject, predicate, literal) triples of the file whose literal is also the stored form of one of them
-    (so that encoding the rewritten one leaves that one be).
+@dataclass
+class WrittenText:
+    """What a Turtle file's text tells, without the store, of its literals that the store rewrites."""
 
-    The text tells which written forms the store rewrote; where only one written form maps to a stored
-    literal, every quad of the graph with that literal was written in that form, and the store says which
-    they are. Only a file where two written forms map to one stored literal (``45.0`` and
-    ``"45"^^xsd:decimal``) or that writes a long string with a datatype is parsed."""
+    changed: dict[ox.Literal, set[ox.Literal]]  # a stored form -> the written forms the store turns into it
+    unknown: bool  # the text cannot tell (a long string with a datatype): every literal is suspect
+
+    @property
+    def needs_parse(self) -> bool:
+        """Only a parse tells which triple holds which form: the text cannot tell, or it writes two forms
+        that the store keeps as one literal."""
+        return self.unknown or any(len(written) != 1 for written in self.changed.values())
+
+
+def read_written(path: Path) -> WrittenText:
+    """Read a Turtle file's text for the literals the store would rewrite (see :func:`rewritten_in`)."""
     data = path.read_bytes()
     forms = written_forms(data)
     by_stored: dict[ox.Literal, set[ox.Literal]] = {}
@@ -225,19 +232,36 @@ def rewritten_in(path: Path, graph: ox.NamedNode, store: ox.Store) -> tuple[list
     for canonical, written in changed.items():
         if canonical not in written and _written_as_is(data, canonical):
             written.add(canonical)  # the file writes both forms: which triple holds which, only a parse tells
-    if forms is not None and all(len(w) == 1 for w in changed.values()):
+    return WrittenText(changed, forms is None)
+
+
+def rewritten_in(
+    path: Path, graph: ox.NamedNode, store: ox.Store, text: WrittenText | None = None
+) -> tuple[list[Rewritten], set]:
+    """The literals of a Turtle file, loaded into ``graph`` of the store, that the store rewrote; and the
+    (subject, predicate, literal) triples of the file whose literal is also the stored form of one of them
+    (so that encoding the rewritten one leaves that one be). ``text``: the file's :func:`read_written`,
+    if it was read already.
+
+    The text tells which written forms the store rewrote; where only one written form maps to a stored
+    literal, every quad of the graph with that literal was written in that form, and the store says which
+    they are. Only a file where two written forms map to one stored literal (``45.0`` and
+    ``"45"^^xsd:decimal``) or that writes a long string with a datatype is parsed."""
+    text = text if text is not None else read_written(path)
+    changed = text.changed
+    if not text.needs_parse:
         found = []
         for canonical, (written,) in ((c, tuple(w)) for c, w in changed.items()):
             for quad in store.quads_for_pattern(None, None, canonical, graph):
                 found.append(Rewritten(graph, quad.subject, quad.predicate, written))
         return found, set()
     found, kept = [], set()
-    for triple in ox.parse(data.removeprefix(b"\xef\xbb\xbf"), format=ox.RdfFormat.TURTLE):
+    for triple in ox.parse(path.read_bytes().removeprefix(b"\xef\xbb\xbf"), format=ox.RdfFormat.TURTLE):
         obj = triple.object
         if isinstance(obj, ox.Literal) and not obj.language:
             if rewritten(obj):
                 found.append(Rewritten(graph, triple.subject, triple.predicate, obj))
-            elif forms is None or obj in changed:
+            elif text.unknown or obj in changed:
                 kept.add((triple.subject, triple.predicate, obj))
     return found, kept
 
