@@ -1,7 +1,8 @@
 """A large graph's command runs under mimalloc, a faster ``malloc`` than glibc's, when the machine has it.
 
 Oxigraph's evaluation allocates and frees small buffers at a high rate. At a million triples, glibc's
-``malloc`` costs ``innograph validate`` about 15% of its CPU more than mimalloc does (bench/results.md).
+``malloc`` costs ``innograph validate`` about 1 to 2 s of CPU (of 16 to 20 s) more than mimalloc does,
+measured in alternating runs of the same command.
 A ``malloc`` is chosen when a program starts, so the program starts again at once, under
 ``LD_PRELOAD``. This happens before any work is done, in the same process (``exec``), with the same
 arguments and interpreter options. The restarted program gives the programs it starts (Chromium,
