@@ -909,6 +909,7 @@ def _project_bytes(argv: list[str]) -> int:
     import io
 
     from innograph.project import find_project
+    from innograph.read_ahead import turtle_bytes
 
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
@@ -918,7 +919,7 @@ def _project_bytes(argv: list[str]) -> int:
     if not hasattr(args, "root") or getattr(args, "endpoint", None):
         return 0
     try:
-        return sum(f.path.stat().st_size for f in find_project(args.root, args.sources).files())
+        return turtle_bytes(find_project(args.root, args.sources))
     except (InnographError, OSError):
         return 0
 
