@@ -60,14 +60,17 @@ def params_for(name: str, query) -> dict[str, str]:
 
 
 def timed_query(name: str, query, engine) -> tuple[float, int | str]:
-    """Seconds and rows of one run of a catalogue query (Turtle for a CONSTRUCT)."""
-    from innograph.query import run_query
+    """Seconds and rows of one run of a catalogue query as ``innograph query NAME`` answers it (the first
+    page and the total, for a query shown in pages); Turtle for a CONSTRUCT."""
+    from innograph.query import default_page, run_query
 
     started = time.perf_counter()
-    result = run_query(query, engine, params_for(name, query))
+    result = run_query(query, engine, params_for(name, query), page=default_page(query))
     seconds = time.perf_counter() - started
     if getattr(result, "boolean", None) is not None:  # ASK
         return seconds, f"ASK: {'yes' if result.boolean else 'no'}"
+    if getattr(result, "page", None) is not None:
+        return seconds, f"{result.total} (page 1: {len(result.rows)})"
     return seconds, len(result.rows) if hasattr(result, "rows") else "Turtle"
 
 

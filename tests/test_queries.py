@@ -20,7 +20,7 @@ from innograph.engines import EndpointEngine, OxigraphEngine, RdflibEngine
 from innograph.errors import EndpointError, InputError, UsageError
 from innograph.params import bind, where_brace
 from innograph.query import run_query
-from innograph.results import Table, Term
+from innograph.results import Page, Table, Term
 
 QUERIES = catalogue(REPO / "queries")
 ANSWERS = Path(__file__).resolve().parent / "answers"
@@ -319,6 +319,13 @@ def test_endpoint_gives_the_embedded_answer(endpoint, oxigraph, name):
         assert remote.normalised() == local.normalised() and remote.boolean == local.boolean
     else:
         assert graph_answer(remote) == graph_answer(local)
+
+
+def test_endpoint_answer_comes_in_pages_too(endpoint):
+    remote = EndpointEngine(endpoint)
+    whole = run_query(QUERIES["targets-due"], remote)
+    page = run_query(QUERIES["targets-due"], remote, page=Page(2, 4))
+    assert len(whole.rows) > 8 and page.total == len(whole.rows) and page.rows == whole.rows[4:8]
 
 
 def test_endpoint_rejecting_a_query_is_reported(endpoint):

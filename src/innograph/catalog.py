@@ -5,9 +5,14 @@
     # param: document (entity) = id:some-plan : the document, by slug, CURIE, IRI or label
     # param: lang (lang) = en : language of the labels shown
     # example: innograph query document-issuers --param document="Action Plan for Enhancing"
+    # page: 100
 
 A ``param`` line gives the variable's name, its kind (see :mod:`innograph.params`), an optional default
 after ``=``, and a description after `` : ``. A parameter without a default must be given.
+
+A ``page`` line marks a question whose answer grows with the graph (a row per entity or per article):
+``innograph query`` shows it in pages of that many rows, with the number of rows of the whole answer,
+when a person reads it (``--format table`` or ``md``); ``--all`` shows every row.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ class Query:
     description: str = ""
     params: tuple[Param, ...] = ()
     examples: tuple[str, ...] = field(default=())
+    page_size: int | None = None  # rows per page shown to a person by default (its "# page:" line), if paged
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -70,6 +76,7 @@ def parse_query(text: str, name: str, path: Path | None = None, shown_as: str | 
     fields: dict[str, str] = {}
     params: list[Param] = []
     examples: list[str] = []
+    page_size: int | None = None
     for number, key, value in header_fields(text):
         if key == "param":
             parsed = _PARAM.match(value)
@@ -83,6 +90,14 @@ def parse_query(text: str, name: str, path: Path | None = None, shown_as: str | 
             params.append(Param(parsed["name"], parsed["kind"], parsed["default"], parsed["doc"] or ""))
         elif key == "example":
             examples.append(value)
+        elif key == "page":
+            if not (value.isascii() and value.isdigit() and int(value) > 0):
+                raise InputError(
+                    f"malformed '# page:' line: {value!r}; write the number of rows a page shows, such as 100",
+                    path=shown_as or name,
+                    line=number,
+                )
+            page_size = int(value)
         elif key in ("title", "description"):
             fields[key] = value
     return Query(
@@ -93,6 +108,7 @@ def parse_query(text: str, name: str, path: Path | None = None, shown_as: str | 
         description=fields.get("description", ""),
         params=tuple(params),
         examples=tuple(examples),
+        page_size=page_size,
     )
 
 

@@ -130,6 +130,7 @@ def cmd_queries(args) -> int:
                 "description": q.description,
                 "params": [{"name": p.name, "kind": p.kind, "default": p.default, "doc": p.doc} for p in q.params],
                 "examples": list(q.examples),
+                "page": q.page_size,
             }
             for q in queries.values()
         ]
@@ -154,6 +155,26 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
             raise UsageError(f"--param {name.strip()} is given twice; give each parameter once")
         given[name.strip()] = value
     return given
+
+
+def _page(args, query):
+    """The page of the answer to show: the one asked for (--page, --page-size); None for --all; else the
+    query's default (:func:`innograph.query.default_page`)."""
+    from innograph.errors import UsageError
+    from innograph.params import query_form
+    from innograph.query import default_page
+    from innograph.results import DEFAULT_PAGE_SIZE, Page
+
+    for flag, value in (("--page", args.page), ("--page-size", args.page_size)):
+        if value is not None and value < 1:
+            raise UsageError(f"{flag} takes a whole number from 1, not {value}")
+    if args.all and (args.page is not None or args.page_size is not None):
+        raise UsageError("--all shows every row; give it without --page and --page-size")
+    if (args.page is not None or args.page_size is not None) and query_form(query.text) != "SELECT":
+        raise UsageError(f"--page cuts the rows of a SELECT into pages; {query.name} is a {query_form(query.text)}")
+    if args.page is not None or args.page_size is not None:
+        return Page(args.page or 1, args.page_size or query.page_size or DEFAULT_PAGE_SIZE)
+    return None if args.all else default_page(query, args.format)
 
 
 def cmd_query(args) -> int:
@@ -185,11 +206,12 @@ def cmd_query(args) -> int:
             engine = OxigraphEngine(kg, allow_service=args.allow_service)
     query = resolve(args.query, project.queries_dir, project.relative, sys.stdin)
     check_format(query, args.format)  # csv for a CONSTRUCT, nt for a SELECT: refused before running
+    page = _page(args, query)
 
     def in_format(result):
         return render(result, args.format)
 
-    output = answer(query, engine, given, args.lang, args.timeout, in_format)  # complete before any is printed
+    output = answer(query, engine, given, args.lang, args.timeout, in_format, page)  # complete before any is printed
     if isinstance(output, str):
         print(output)
     else:
@@ -637,6 +659,19 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("en", "zh"),
         help="language of labels, for queries that take lang; a label shown in another language is marked *",
     )
+    query.add_argument(
+        "--page",
+        type=int,
+        metavar="N",
+        help="show page N of the rows (from 1); a query marked '# page:' shows its first page in table and md",
+    )
+    query.add_argument(
+        "--page-size",
+        type=int,
+        metavar="ROWS",
+        help="rows per page (default: the query's '# page:' line, else 100)",
+    )
+    query.add_argument("--all", action="store_true", help="show every row of a query that is shown in pages")
     query.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph", help="embedded engine")
     query.add_argument("--store", metavar="PATH", help="query a persistent Oxigraph store (see: innograph load)")
     query.add_argument("--endpoint", metavar="URL", help="send the query to this SPARQL 1.1 endpoint instead")

@@ -26,7 +26,7 @@ from innograph.deadline import Watchdog
 from innograph.errors import EndpointError, InputError, UsageError
 from innograph.namespaces import PREFIXES, XSD
 from innograph.params import query_form
-from innograph.results import Table, Term
+from innograph.results import Page, Table, Term
 from innograph.sparql_text import uses_service
 
 _POSITION = re.compile(r"(?:at|error at) (\d+):(\d+)")
@@ -99,6 +99,18 @@ def solution_rows(solutions, variables: list[str]) -> list[dict[str, Term]]:
     return rows
 
 
+def page_rows(solutions, variables: list[str], page: Page) -> tuple[list[dict[str, Term]], int]:
+    """The rows of one page of Oxigraph's solutions, and the number of rows of the whole answer: every
+    solution is counted, only the page's are converted (most of the cost of reading a large answer)."""
+    kept, total = [], 0
+    start, stop = page.start, page.stop
+    for solution in solutions:
+        if start <= total < stop:
+            kept.append(solution)
+        total += 1
+    return solution_rows(kept, variables), total
+
+
 def turtle(triples) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
 
@@ -119,12 +131,16 @@ class OxigraphEngine:
         self.kg = kg
         self.allows_service = allow_service
 
-    def run(self, text: str) -> Table | bytes:
+    def run(self, text: str, page: Page | None = None) -> Table | bytes:
+        """The answer; with ``page``, only that page's rows of a SELECT, and the whole answer's row count."""
         refuse_service(self, text)
         result = self.kg.query(text)
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
-            return Table(variables, solution_rows(result, variables))
+            if page is None:
+                return Table(variables, solution_rows(result, variables))
+            rows, total = page_rows(result, variables, page)
+            return Table(variables, rows, page=page, total=total)
         if isinstance(result, ox.QueryBoolean):
             return Table([], [], bool(result))
         return turtle(list(result))
@@ -161,7 +177,7 @@ class RdflibEngine:
             return Term("literal", str(value), lang=value.language)
         return Term("literal", str(value), datatype=str(value.datatype) if value.datatype else f"{XSD}string")
 
-    def run(self, text: str) -> Table | bytes:
+    def run(self, text: str, page: Page | None = None) -> Table | bytes:
         from pyparsing import ParseException
 
         refuse_service(self, text)
@@ -174,7 +190,7 @@ class RdflibEngine:
             rows = [
                 {name: self._term(row[i]) for i, name in enumerate(variables) if row[i] is not None} for row in result
             ]
-            return Table(variables, rows)
+            return Table(variables, rows).paged(page)
         if result.type == "ASK":
             return Table([], [], bool(result.askAnswer))
         triples = [
@@ -216,7 +232,8 @@ class EndpointEngine:
         self.url = url
         self.timeout = timeout
 
-    def run(self, text: str) -> Table | bytes:
+    def run(self, text: str, page: Page | None = None) -> Table | bytes:
+        """The endpoint's answer; with ``page``, that page of the rows it sent (it sends every row)."""
         form = query_form(text)
         graph = form in ("CONSTRUCT", "DESCRIBE")
         content_type, payload = exchange(
@@ -244,7 +261,7 @@ class EndpointEngine:
             raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results ({error})") from None
         if (form == "ASK") != (table.boolean is not None):
             raise EndpointError(f"{self.url}: the answer is not the answer to a{'n' if form == 'ASK' else ''} {form}")
-        return table
+        return table.paged(page)
 
     def _graph(self, form: str, media: str, payload: bytes) -> bytes:
         """Parse the RDF answer whole, then write it as Turtle with the project's prefixes."""

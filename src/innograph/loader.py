@@ -55,21 +55,33 @@ class KnowledgeGraph:
         kwargs.setdefault("use_default_graph_as_union", True)
         return self.store.query(with_prefixes(sparql)[0], **kwargs)
 
-    def run(self, name: str, /, lang: str | None = None, **params):
+    def run(
+        self, name: str, /, lang: str | None = None, page: int | None = None, page_size: int | None = None, **params
+    ):
         """Run a catalogue query by name (or a ``.rq`` file by path) as ``innograph query NAME`` does:
         ``kg.run("figures-about", entity="ningbo")``. Parameters are read as ``--param`` reads them (an entity
         by slug, CURIE, IRI or label; a year such as 2022, given as int or str); ``lang="zh"`` is ``--lang``.
         An unknown query or parameter raises :class:`~innograph.errors.UsageError` with the CLI's message.
 
         A SELECT or ASK gives a :class:`~innograph.results.Table` (``.to_pandas()``, ``.to_records()``,
-        ``.render("md")``); a CONSTRUCT or DESCRIBE gives its graph as Turtle text (a ``str``)."""
+        ``.render("md")``), of every row; with ``page`` (from 1), of that page's rows only (``page_size`` of
+        them: by default the query's ``# page:`` line, else 100), its ``.total`` the number of rows of the
+        whole answer. A CONSTRUCT or DESCRIBE gives its graph as Turtle text (a ``str``)."""
         from innograph.catalog import resolve
         from innograph.engines import OxigraphEngine
+        from innograph.errors import UsageError
         from innograph.query import run_query
+        from innograph.results import DEFAULT_PAGE_SIZE, Page
 
         query = resolve(name, self.project.queries_dir, self.project.relative)
         given = {key: _param_text(value) for key, value in params.items()}
-        result = run_query(query, OxigraphEngine(self), given, lang)
+        chosen = None
+        if page is not None or page_size is not None:
+            try:
+                chosen = Page(1 if page is None else page, page_size or query.page_size or DEFAULT_PAGE_SIZE)
+            except ValueError as error:
+                raise UsageError(str(error)) from None
+        result = run_query(query, OxigraphEngine(self), given, lang, chosen)
         return result.decode("utf-8") if isinstance(result, bytes) else result
 
     def declared(self, kind: str | None = None) -> set[str]:

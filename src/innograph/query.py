@@ -26,7 +26,7 @@ from innograph.engines import EndpointEngine, second_opinion, syntax_error
 from innograph.errors import EXIT_INPUT, UsageError
 from innograph.namespaces import PREFIXES
 from innograph.params import NoWhereGroup, bind, parse_value, query_form
-from innograph.results import FORMATS, GRAPH_FORMATS, Table, Term, render_graph
+from innograph.results import FORMATS, GRAPH_FORMATS, Page, Table, Term, render_graph
 from innograph.sparql_text import uses_service
 
 DEFAULT_TIMEOUT = 30.0
@@ -39,6 +39,16 @@ class FormatError(UsageError):
     like any other option argparse refuses."""
 
     exit_code = EXIT_INPUT
+
+
+HUMAN_FORMATS = ("table", "md")  # where a query marked "# page:" is shown in pages by default
+
+
+def default_page(query: Query, fmt: str = "table") -> Page | None:
+    """What ``innograph query`` shows of the query's rows when no page is asked for: the first page, for a
+    query whose answer grows with the graph (its ``# page:`` line) read by a person (``table``, ``md``);
+    else None, every row (``csv`` and ``json``, which a program reads whole)."""
+    return Page(1, query.page_size) if query.page_size and fmt in HUMAN_FORMATS else None
 
 
 def check_format(query: Query, fmt: str) -> None:
@@ -114,8 +124,12 @@ def resolve_params(query: Query, given: dict[str, str], engine, lang: str | None
     return values
 
 
-def run_query(query: Query, engine, given: dict[str, str] | None = None, lang: str | None = None) -> Table | bytes:
-    """Bind parameters, run, and turn syntax errors into ``file:line:column`` messages."""
+def run_query(
+    query: Query, engine, given: dict[str, str] | None = None, lang: str | None = None, page: Page | None = None
+) -> Table | bytes:
+    """Bind parameters, run, and turn syntax errors into ``file:line:column`` messages. With ``page``, a
+    SELECT's answer is that page of its rows, with the number of rows of the whole answer; a page past the
+    last is refused (:class:`~innograph.errors.UsageError`)."""
     form = query_form(query.text)
     if form == "UPDATE":
         raise UsageError(
@@ -131,13 +145,20 @@ def run_query(query: Query, engine, given: dict[str, str] | None = None, lang: s
     text, added = with_prefixes(query.text)
     try:
         bound = bind(text, values)
-        result = engine.run(bound)
+        result = engine.run(bound, page) if page is not None else engine.run(bound)
     except (SyntaxError, NoWhereGroup) as error:
         errors = [e for e in (_syntax_error_of(engine, text), second_opinion(text)) if e is not None]
         raise syntax_error(errors or [error], shown, added) from None
     if isinstance(result, Table):
         asked = [values[p.name].value for p in query.params if p.kind == "lang" and p.name in values]
         result.lang = asked[0] if asked else None
+        if result.page is not None and result.total is not None and result.page.start >= max(result.total, 1):
+            pages = result.page.count(result.total)
+            raise UsageError(
+                f"--page {result.page.number}: {'-' if query.name == '<stdin>' else query.name} has "
+                f"{result.total:,} row{'s' if result.total != 1 else ''}, {pages:,} page{'s' if pages != 1 else ''} "
+                f"of {result.page.size:,}"
+            )
     return result
 
 
@@ -148,9 +169,10 @@ def answer(
     lang: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     render: Callable[[Table | bytes], T] | None = None,
+    page: Page | None = None,
 ) -> T | Table | bytes:
     """:func:`run_query` within ``timeout`` seconds of wall-clock time, stoppable by Ctrl-C; with ``render``,
-    what ``render`` makes of the result.
+    what ``render`` makes of the result; with ``page``, one page of a SELECT's rows (see :func:`run_query`).
 
     On an embedded engine, the whole of it (parameter look-ups, binding, evaluation, rendering) runs in a
     forked child that is killed at the deadline (:class:`~innograph.deadline.QueryTimeout`) or on Ctrl-C;
@@ -159,7 +181,7 @@ def answer(
     pickle and unpickle. An endpoint needs no child: each of its exchanges has the deadline already."""
 
     def work():
-        result = run_query(query, engine, given, lang)
+        result = run_query(query, engine, given, lang, page)
         return render(result) if render is not None else result
 
     if isinstance(engine, EndpointEngine):

@@ -17,6 +17,9 @@ What a person reads (``table``, ``md``) and what a machine reads (``csv``, ``jso
   the language it was written in and is never marked.
 
 Columns are aligned by display width: a CJK character takes two terminal columns, a combining mark none.
+
+A :class:`Table` may hold one :class:`Page` of a longer answer: its rows, the page they are, and the number
+of rows of the whole answer (``total``), which ``table`` and ``md`` print under the rows.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ GRAPH_FORMATS = ("ttl", "nt", "jsonld")  # for CONSTRUCT and DESCRIBE; "table" m
 FALLBACK_MARK = "*"
 LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
 ID_SUFFIX = "Id"
+DEFAULT_PAGE_SIZE = 100  # rows per page when a page is asked for and the query's header gives no size
 
 
 def language_name(tag: str) -> str:
@@ -99,14 +103,61 @@ class Term:
         return ("literal", self.value, (self.lang or "").lower(), datatype)
 
 
+@dataclass(frozen=True)
+class Page:
+    """Page ``number`` (from 1) of an answer cut into pages of ``size`` rows, in the answer's order."""
+
+    number: int
+    size: int
+
+    def __post_init__(self) -> None:
+        if self.number < 1 or self.size < 1:
+            raise ValueError(f"a page is numbered from 1 and holds 1 row or more, not {self.number}, {self.size}")
+
+    @property
+    def start(self) -> int:
+        """The index (from 0) of the page's first row in the whole answer."""
+        return (self.number - 1) * self.size
+
+    @property
+    def stop(self) -> int:
+        return self.start + self.size
+
+    def count(self, total: int) -> int:
+        """How many pages of this size an answer of ``total`` rows has (one, if it has none)."""
+        return max(1, -(-total // self.size))
+
+
 @dataclass
 class Table:
-    """The answer to a SELECT (rows) or ASK (boolean) query."""
+    """The answer to a SELECT (rows) or ASK (boolean) query; with ``page``, the rows of that page only, and
+    in ``total`` the number of rows of the whole answer."""
 
     variables: list[str]
     rows: list[dict[str, Term]] = field(default_factory=list)
     boolean: bool | None = None
     lang: str | None = None  # the language the labels were asked in (the query's lang parameter), if any
+    page: Page | None = None
+    total: int | None = None
+
+    def paged(self, page: Page | None) -> Table:
+        """This answer's rows on ``page`` (a copy, with the total), or the whole table for None or an ASK."""
+        if page is None or self.boolean is not None:
+            return self
+        return Table(self.variables, self.rows[page.start : page.stop], None, self.lang, page, len(self.rows))
+
+    def page_note(self) -> str | None:
+        """The footer of a page: which rows of how many, and how to see the next page or every row."""
+        if self.page is None or self.total is None:
+            return None
+        shown, total = len(self.rows), self.total
+        rows = f"rows {self.page.start + 1:,} to {self.page.start + shown:,} of {total:,}" if shown else "no rows"
+        if self.page.start + shown >= total:
+            if self.page.number == 1:
+                return None  # the whole answer fits on the first page: nothing to say
+            return f"({rows}: the last page; every row: --all)"
+        following = min(self.page.size, total - self.page.stop)
+        return f"({rows}: --page {self.page.number + 1} shows the next {following:,}; every row: --all)"
 
     def normalised(self) -> list[tuple]:
         """Rows as sorted comparable tuples, for comparing engines regardless of order."""
@@ -203,7 +254,7 @@ class Table:
         line = "  ".join("-" * w for w in widths)
         out = ["  ".join(pad(v, w) for v, w in zip(shown, widths, strict=True)).rstrip(), line]
         out += ["  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-        out.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''})")
+        out.append(self.page_note() or f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''})")
         note = self.fallback_note(fallen)
         if note:
             out.append(note)
@@ -219,9 +270,9 @@ class Table:
         shown, cells, fallen = self._human(esc)
         out = ["| " + " | ".join(esc(v) for v in shown) + " |", "|" + "|".join(" --- " for _ in shown) + "|"]
         out += ["| " + " | ".join(row) + " |" for row in cells]
-        note = self.fallback_note(fallen)
-        if note:
-            out += ["", esc(note)]
+        notes = [n for n in (self.page_note(), self.fallback_note(fallen)) if n]
+        if notes:
+            out += ["", *(esc(n) for n in notes)]
         return "\n".join(out)
 
     # ----- for analysis in Python
