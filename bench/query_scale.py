@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "bench"))
 
+from stages import rows_shown  # noqa: E402
 from synthetic import TRIPLES_PER_CITY, generate  # noqa: E402
 
 from innograph import allocator  # noqa: E402
@@ -73,13 +74,7 @@ def measure(query, engine, given: dict[str, str], runs: int) -> tuple[float, flo
         result = run_query(query, engine, given, page=default_page(query))
         walls.append(time.perf_counter() - started)
         cpus.append(time.process_time() - cpu)
-    if getattr(result, "boolean", None) is not None:  # ASK
-        count: int | str = f"ASK: {'yes' if result.boolean else 'no'}"
-    elif getattr(result, "page", None) is not None:
-        count = f"{result.total} (page 1: {len(result.rows)})"
-    else:
-        count = len(result.rows) if hasattr(result, "rows") else "Turtle"
-    return statistics.median(walls), statistics.median(cpus), count
+    return statistics.median(walls), statistics.median(cpus), rows_shown(result)
 
 
 def main() -> None:

@@ -66,12 +66,17 @@ def timed_query(name: str, query, engine) -> tuple[float, int | str]:
 
     started = time.perf_counter()
     result = run_query(query, engine, params_for(name, query), page=default_page(query))
-    seconds = time.perf_counter() - started
+    return time.perf_counter() - started, rows_shown(result)
+
+
+def rows_shown(result) -> int | str:
+    """What a bench table says of an answer's size: its rows; the whole answer's and the first page's, for
+    a query shown in pages; whether an ASK said yes; "Turtle" for a graph."""
     if getattr(result, "boolean", None) is not None:  # ASK
-        return seconds, f"ASK: {'yes' if result.boolean else 'no'}"
+        return f"ASK: {'yes' if result.boolean else 'no'}"
     if getattr(result, "page", None) is not None:
-        return seconds, f"{result.total} (page 1: {len(result.rows)})"
-    return seconds, len(result.rows) if hasattr(result, "rows") else "Turtle"
+        return f"{result.total} (page 1: {len(result.rows)})"
+    return len(result.rows) if hasattr(result, "rows") else "Turtle"
 
 
 def each_query(engine, first: int = 0, runs: int = 1) -> None:

@@ -1,6 +1,6 @@
-"""Answers shown in pages: a query whose answer grows with the graph (its ``# page:`` line) is shown to a
-person one page at a time, with the number of rows of the whole answer; every page is a slice of the
-whole answer, in its order, on every engine; --all, csv and json give every row."""
+"""Answers shown in pages: a query whose answer grows with the graph (its ``# page:`` line) is shown in a
+terminal one page at a time, with the number of rows of the whole answer; every page is a slice of the
+whole answer, in its order, which is the same on every engine; --all, md, csv and json give every row."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from innograph.catalog import catalogue, parse_query
 from innograph.engines import OxigraphEngine, RdflibEngine
 from innograph.errors import InputError, UsageError
 from innograph.params import query_form
-from innograph.query import default_page, run_query
+from innograph.query import choose_page, default_page, run_query
 from innograph.results import Page, Table
 
 QUERIES = catalogue(REPO / "queries")
@@ -54,9 +54,18 @@ def test_the_queries_that_grow_with_the_graph_are_shown_in_pages():
     for name in PAGED:
         assert query_form(QUERIES[name].text) == "SELECT", f"{name}: only the rows of a SELECT come in pages"
         assert default_page(QUERIES[name], "table") == Page(1, QUERIES[name].page_size)
-        assert default_page(QUERIES[name], "md") == Page(1, QUERIES[name].page_size)
-        assert default_page(QUERIES[name], "csv") is None and default_page(QUERIES[name], "json") is None
+        for fmt in ("md", "csv", "json"):  # saved and read whole
+            assert default_page(QUERIES[name], fmt) is None
     assert default_page(QUERIES["document-issuers"]) is None  # not marked: every row
+
+
+@pytest.mark.parametrize("name", PAGED)
+def test_a_paged_query_has_one_order_on_every_engine(name, oxigraph, rdflib_engine):
+    """Each page is a run of the whole query: ties in its ORDER BY, which engines (or two runs of one) may
+    break differently, would make pages overlap or skip rows. The order ends with the identifiers."""
+    given = {"text": "institute"} if name == "search-names" else {}
+    ours, theirs = run_query(QUERIES[name], oxigraph, given), run_query(QUERIES[name], rdflib_engine, given)
+    assert ours.rows == theirs.rows
 
 
 @pytest.mark.parametrize("name", LONG)
@@ -87,7 +96,7 @@ def test_a_page_past_the_last_is_refused_with_the_number_of_pages(oxigraph):
     assert run_query(QUERIES["curator-notes"], oxigraph, page=Page(last, 7)).rows  # the last page has rows
     with pytest.raises(UsageError) as error:
         run_query(QUERIES["curator-notes"], oxigraph, page=Page(last + 1, 7))
-    assert str(error.value) == f"--page {last + 1}: curator-notes has {total:,} rows, {last:,} pages of 7"
+    assert str(error.value) == f"page {last + 1} is past the end: curator-notes has {total:,} rows, {last:,} pages of 7"
 
 
 def test_an_empty_answer_has_one_page_with_no_rows(oxigraph):
@@ -95,7 +104,7 @@ def test_an_empty_answer_has_one_page_with_no_rows(oxigraph):
     page = run_query(empty, oxigraph, page=Page(1, 10))
     assert page.rows == [] and page.total == 0 and page.page_note() is None
     assert page.render("table").splitlines()[-1] == "(0 rows)"
-    with pytest.raises(UsageError, match=r"^--page 2: empty has 0 rows, 1 page of 10$"):
+    with pytest.raises(UsageError, match=r"^page 2 is past the end: empty has 0 rows, 1 page of 10$"):
         run_query(empty, oxigraph, page=Page(2, 10))
 
 
@@ -110,6 +119,43 @@ def test_the_footer_says_which_rows_of_how_many_and_how_to_go_on():
     assert len(last.rows) == 50 and last.render("table").splitlines()[-1] == last.page_note()
     assert last.render("md").splitlines()[-1] == last.page_note()
     assert Table(["x"], rows[:30]).paged(Page(1, 100)).page_note() is None  # it all fits: "(30 rows)"
+    # a size that is not the query's usual one is part of the way to the next page
+    sized = Table(["x"], rows).paged(Page(1, 7, sized=True))
+    assert sized.page_note() == "(rows 1 to 7 of 250: --page 2 --page-size 7 shows the next 7; every row: --all)"
+    assert Table(["x"], rows).paged(Page(250, 1)).page_note() == "(row 250 of 250: the last page; every row: --all)"
+    with pytest.raises(ValueError, match="a page already"):
+        first.paged(Page(2, 10))
+
+
+def test_choosing_a_page(oxigraph):
+    notes, issuers = QUERIES["curator-notes"], QUERIES["document-issuers"]
+    assert choose_page(notes) == Page(1, notes.page_size)  # the table, by default
+    assert choose_page(notes, fmt="md") is None and choose_page(notes, every=True) is None
+    assert choose_page(notes, 3) == Page(3, notes.page_size) and not choose_page(notes, 3).sized
+    assert choose_page(notes, None, 7) == Page(1, 7) and choose_page(notes, None, 7).sized
+    assert choose_page(issuers) is None and choose_page(issuers, 2) == Page(2, 100)
+    for number, size, message in ((0, None, "--page takes a whole number from 1, not 0"),
+                                  (None, -1, "--page-size takes a whole number from 1, not -1"),
+                                  ("2", None, "--page takes a whole number from 1, not '2'"),
+                                  (True, None, "--page takes a whole number from 1, not True"),
+                                  (2.0, None, "--page takes a whole number from 1, not 2.0")):  # fmt: skip
+        with pytest.raises(UsageError, match=f"^{message}$"):
+            choose_page(notes, number, size)  # the messages hold no pattern characters but the anchors
+    with pytest.raises(UsageError, match=r"^--all shows every row; give it without --page and --page-size$"):
+        choose_page(notes, None, 5, every=True)
+    with pytest.raises(UsageError, match=r"cut the rows of a SELECT into pages; neighbourhood is a CONSTRUCT$"):
+        choose_page(QUERIES["neighbourhood"], 2)
+    with pytest.raises(UsageError, match=r"; is-located-in is an ASK$"):
+        choose_page(QUERIES["is-located-in"], None, 3)
+
+
+def test_a_page_line_on_a_query_that_has_no_rows_is_refused():
+    text = "# title: T\n# description: D\n# page: 10\nASK { ?s ?p ?o }\n"
+    with pytest.raises(
+        InputError, match="'# page:' cuts the rows of a SELECT into pages; this query is an ASK"
+    ) as error:
+        parse_query(text, "q", shown_as="queries/q.rq")
+    assert error.value.line == 3
 
 
 @pytest.mark.parametrize(
@@ -130,8 +176,16 @@ def test_kg_run_gives_a_page_and_the_total(curated):
     assert page.total == len(whole.rows) and page.rows == whole.rows[4:8]
     default_size = curated.run("single-source-entities", page=1)
     assert default_size.page == Page(1, QUERIES["single-source-entities"].page_size)
-    with pytest.raises(UsageError):
-        curated.run("curator-notes", page=0)
+    assert len(curated.run("curator-notes").rows) == page.total  # every row unless a page is asked for
+    for bad, message in (
+        ({"page": 0}, "page takes"),
+        ({"page_size": 0}, "page_size takes"),
+        ({"page": "2"}, "not '2'"),
+    ):
+        with pytest.raises(UsageError, match=message):
+            curated.run("curator-notes", **bad)
+    with pytest.raises(UsageError, match=r"^page and page_size cut the rows of a SELECT into pages"):
+        curated.run("neighbourhood", entity="ningbo", page=2)
 
 
 # ------------------------------------------------------------------ the command line
@@ -147,9 +201,20 @@ def test_the_command_shows_the_first_page_and_the_total_by_default():
     following = min(size, len(full) - size)
     assert footer == f"(rows 1 to {size} of {len(full):,}: --page 2 shows the next {following}; every row: --all)"
     everything = cli("query", "curator-notes", "--all")
-    assert everything.stdout.splitlines()[-1] == f"({len(full)} rows)"
-    # csv and json, which programs read, are whole unless a page is asked for
+    assert everything.stdout.splitlines()[-1] == f"({len(full):,} rows)"
+    # md, csv and json, which are saved and read whole, are whole unless a page is asked for
     assert len(cli("query", "curator-notes", "--format", "csv").stdout.splitlines()) == len(full) + 1
+    assert len(cli("query", "curator-notes", "--format", "md").stdout.splitlines()) == len(full) + 2
+
+
+def test_the_way_to_the_next_page_that_the_footer_gives_works():
+    full = json.loads(cli("query", "curator-notes", "--format", "json").stdout)["results"]["bindings"]
+    first = cli("query", "curator-notes", "--page-size", "7")
+    footer = first.stdout.splitlines()[-1]
+    assert footer.startswith("(rows 1 to 7 of ") and "--page 2 --page-size 7 shows the next 7" in footer
+    options = footer.split(": ", 1)[1].split(" shows")[0].split()  # ["--page", "2", "--page-size", "7"]
+    following = cli("query", "curator-notes", "--format", "json", *options)
+    assert json.loads(following.stdout)["results"]["bindings"] == full[7:14]
 
 
 def test_the_command_shows_the_page_asked_for():
@@ -168,7 +233,8 @@ def test_the_command_shows_the_page_asked_for():
         (["--page", "0"], "--page takes a whole number from 1, not 0"),
         (["--page-size", "-3"], "--page-size takes a whole number from 1, not -3"),
         (["--all", "--page", "2"], "--all shows every row; give it without --page and --page-size"),
-        (["--page", "100000"], "--page 100000: curator-notes has "),
+        (["--page", "100000"], "page 100,000 is past the end: curator-notes has "),
+        (["--all", "--page-size", "5"], "--all shows every row; give it without --page and --page-size"),
     ],
 )
 def test_a_bad_page_is_one_line_and_a_nonzero_exit(args, message):
@@ -177,12 +243,18 @@ def test_a_bad_page_is_one_line_and_a_nonzero_exit(args, message):
     assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
 
 
-def test_a_graph_has_no_pages():
+def test_a_graph_or_a_yes_has_no_pages():
     result = cli("query", "neighbourhood", "--page", "2")
-    assert result.returncode == 1
-    assert "--page cuts the rows of a SELECT into pages; neighbourhood is a CONSTRUCT" in result.stderr
+    assert result.returncode == 1 and result.stdout == ""
+    assert "--page and --page-size cut the rows of a SELECT into pages; neighbourhood is a CONSTRUCT" in result.stderr
+    result = cli("query", "is-located-in", "--page-size", "2")
+    assert result.returncode == 1 and "is-located-in is an ASK" in result.stderr
 
 
 def test_the_listing_says_which_queries_come_in_pages():
     listing = json.loads(cli("queries", "--format", "json").stdout)
-    assert {q["name"]: q["page"] for q in listing} == {n: q.page_size for n, q in QUERIES.items()}
+    assert {q["name"]: q["page_size"] for q in listing} == {n: q.page_size for n, q in QUERIES.items()}
+    lines = cli("queries").stdout.splitlines()
+    for name in QUERIES:
+        line = next(line for line in lines if line.startswith(f"{name} "))
+        assert ("(pages of " in line) == bool(QUERIES[name].page_size), line

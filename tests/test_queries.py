@@ -161,7 +161,7 @@ def test_hostile_parameter_is_one_plain_literal(curated, oxigraph):
     bound = bind(QUERIES["search-names"].text, {"text": Term("literal", HOSTILE)})
     assert 'VALUES (?text) { ("x\\" } ; DROP ALL ; #") }' in bound
     # the text still parses as one SELECT with the literal intact
-    solutions = curated.query(bound.replace("ORDER BY ?class ?entity", "") + "")
+    solutions = curated.query(bound[: bound.rindex("ORDER BY")])
     assert list(solutions) == []
 
 

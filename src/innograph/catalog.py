@@ -10,9 +10,10 @@
 A ``param`` line gives the variable's name, its kind (see :mod:`innograph.params`), an optional default
 after ``=``, and a description after `` : ``. A parameter without a default must be given.
 
-A ``page`` line marks a question whose answer grows with the graph (a row per entity or per article):
-``innograph query`` shows it in pages of that many rows, with the number of rows of the whole answer,
-when a person reads it (``--format table`` or ``md``); ``--all`` shows every row.
+A ``page`` line marks a SELECT whose answer grows with the graph (a row per entity, per article or per
+note): ``innograph query`` shows it in pages of that many rows in ``--format table``, with the number of
+rows of the whole answer; ``--all`` shows every row. Its ``ORDER BY`` should end with the identifiers, so
+that every engine gives one order and pages neither overlap nor skip rows.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class Query:
 
 def parse_query(text: str, name: str, path: Path | None = None, shown_as: str | None = None) -> Query:
     """Read a query and its header; a malformed ``param`` line is an error naming file and line."""
-    from innograph.params import KINDS
+    from innograph.params import KINDS, query_form
 
     fields: dict[str, str] = {}
     params: list[Param] = []
@@ -98,6 +99,14 @@ def parse_query(text: str, name: str, path: Path | None = None, shown_as: str | 
                     line=number,
                 )
             page_size = int(value)
+            form = query_form(text)
+            if form != "SELECT":
+                raise InputError(
+                    f"'# page:' cuts the rows of a SELECT into pages; this query is {'an' if form == 'ASK' else 'a'} "
+                    f"{form}: remove the line",
+                    path=shown_as or name,
+                    line=number,
+                )
         elif key in ("title", "description"):
             fields[key] = value
     return Query(

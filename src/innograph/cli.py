@@ -130,7 +130,7 @@ def cmd_queries(args) -> int:
                 "description": q.description,
                 "params": [{"name": p.name, "kind": p.kind, "default": p.default, "doc": p.doc} for p in q.params],
                 "examples": list(q.examples),
-                "page": q.page_size,
+                "page_size": q.page_size,
             }
             for q in queries.values()
         ]
@@ -139,7 +139,8 @@ def cmd_queries(args) -> int:
     width = max((len(n) for n in queries), default=4)
     for query in queries.values():
         params = ", ".join(p.describe() for p in query.params)
-        print(f"{query.name:<{width}}  {query.title}" + (f"  [{params}]" if params else ""))
+        paged = f" (pages of {query.page_size})" if query.page_size else ""
+        print(f"{query.name:<{width}}  {query.title}{paged}" + (f"  [{params}]" if params else ""))
     return EXIT_OK
 
 
@@ -157,36 +158,17 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
     return given
 
 
-def _page(args, query):
-    """The page of the answer to show: the one asked for (--page, --page-size); None for --all; else the
-    query's default (:func:`innograph.query.default_page`)."""
-    from innograph.errors import UsageError
-    from innograph.params import query_form
-    from innograph.query import default_page
-    from innograph.results import DEFAULT_PAGE_SIZE, Page
-
-    for flag, value in (("--page", args.page), ("--page-size", args.page_size)):
-        if value is not None and value < 1:
-            raise UsageError(f"{flag} takes a whole number from 1, not {value}")
-    if args.all and (args.page is not None or args.page_size is not None):
-        raise UsageError("--all shows every row; give it without --page and --page-size")
-    if (args.page is not None or args.page_size is not None) and query_form(query.text) != "SELECT":
-        raise UsageError(f"--page cuts the rows of a SELECT into pages; {query.name} is a {query_form(query.text)}")
-    if args.page is not None or args.page_size is not None:
-        return Page(args.page or 1, args.page_size or query.page_size or DEFAULT_PAGE_SIZE)
-    return None if args.all else default_page(query, args.format)
-
-
 def cmd_query(args) -> int:
     import math
 
     from innograph.catalog import resolve
     from innograph.errors import UsageError
     from innograph.project import find_project
-    from innograph.query import answer, check_format, render
+    from innograph.query import answer, check_format, check_page_options, choose_page, render
 
     if not (math.isfinite(args.timeout) and args.timeout > 0):
         raise UsageError(f"--timeout takes a number of seconds above 0, not {args.timeout:g}")
+    check_page_options(args.page, args.page_size, args.all)  # before the graph is loaded
     given = _parse_params(args.param)
     if args.endpoint:
         from innograph.engines import EndpointEngine
@@ -206,7 +188,7 @@ def cmd_query(args) -> int:
             engine = OxigraphEngine(kg, allow_service=args.allow_service)
     query = resolve(args.query, project.queries_dir, project.relative, sys.stdin)
     check_format(query, args.format)  # csv for a CONSTRUCT, nt for a SELECT: refused before running
-    page = _page(args, query)
+    page = choose_page(query, args.page, args.page_size, args.all, args.format)
 
     def in_format(result):
         return render(result, args.format)
@@ -641,7 +623,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="SELECT and ASK print a table of rows (--format table, csv, json or md); CONSTRUCT and "
         "DESCRIBE print a graph (--format ttl, the default, nt or jsonld). With --lang zh, a label shown in "
         "English for want of a Chinese one is marked *; a column fooId (the identifier behind the label in "
-        "column foo) is written in csv and json, not in table or md.",
+        "column foo) is written in csv and json, not in table or md. A question whose answer grows with the "
+        "graph (marked 'pages of N' by innograph queries) shows its first N rows in --format table, with the "
+        "number of all rows and the options for the next page; --all shows every row.",
     )
     _add_project_options(query)
     query.add_argument("query", metavar="NAME|FILE|-", help="catalogue name, path to a .rq file, or - for stdin")
@@ -663,7 +647,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--page",
         type=int,
         metavar="N",
-        help="show page N of the rows (from 1); a query marked '# page:' shows its first page in table and md",
+        help="show page N of a SELECT's rows (from 1), with the number of all rows; a query marked '# page:' "
+        "(innograph queries shows which) is shown in pages in --format table unless --all",
     )
     query.add_argument(
         "--page-size",
@@ -671,7 +656,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ROWS",
         help="rows per page (default: the query's '# page:' line, else 100)",
     )
-    query.add_argument("--all", action="store_true", help="show every row of a query that is shown in pages")
+    query.add_argument("--all", action="store_true", help="every row of a query that is shown in pages")
     query.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph", help="embedded engine")
     query.add_argument("--store", metavar="PATH", help="query a persistent Oxigraph store (see: innograph load)")
     query.add_argument("--endpoint", metavar="URL", help="send the query to this SPARQL 1.1 endpoint instead")

@@ -64,23 +64,17 @@ class KnowledgeGraph:
         An unknown query or parameter raises :class:`~innograph.errors.UsageError` with the CLI's message.
 
         A SELECT or ASK gives a :class:`~innograph.results.Table` (``.to_pandas()``, ``.to_records()``,
-        ``.render("md")``), of every row; with ``page`` (from 1), of that page's rows only (``page_size`` of
-        them: by default the query's ``# page:`` line, else 100), its ``.total`` the number of rows of the
-        whole answer. A CONSTRUCT or DESCRIBE gives its graph as Turtle text (a ``str``)."""
+        ``.render("md")``), of every row; with ``page`` or ``page_size`` (whole numbers from 1), of one page's
+        rows (page 1 by default; by default as many as the query's ``# page:`` line says, else 100), its
+        ``.total`` the number of rows of the whole answer. A CONSTRUCT or DESCRIBE gives its graph as Turtle
+        text (a ``str``)."""
         from innograph.catalog import resolve
         from innograph.engines import OxigraphEngine
-        from innograph.errors import UsageError
-        from innograph.query import run_query
-        from innograph.results import DEFAULT_PAGE_SIZE, Page
+        from innograph.query import choose_page, run_query
 
         query = resolve(name, self.project.queries_dir, self.project.relative)
         given = {key: _param_text(value) for key, value in params.items()}
-        chosen = None
-        if page is not None or page_size is not None:
-            try:
-                chosen = Page(1 if page is None else page, page_size or query.page_size or DEFAULT_PAGE_SIZE)
-            except ValueError as error:
-                raise UsageError(str(error)) from None
+        chosen = choose_page(query, page, page_size, fmt=None, names=("page", "page_size"))
         result = run_query(query, OxigraphEngine(self), given, lang, chosen)
         return result.decode("utf-8") if isinstance(result, bytes) else result
 

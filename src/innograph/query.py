@@ -26,7 +26,7 @@ from innograph.engines import EndpointEngine, second_opinion, syntax_error
 from innograph.errors import EXIT_INPUT, UsageError
 from innograph.namespaces import PREFIXES
 from innograph.params import NoWhereGroup, bind, parse_value, query_form
-from innograph.results import FORMATS, GRAPH_FORMATS, Page, Table, Term, render_graph
+from innograph.results import DEFAULT_PAGE_SIZE, FORMATS, GRAPH_FORMATS, Page, Table, Term, render_graph
 from innograph.sparql_text import uses_service
 
 DEFAULT_TIMEOUT = 30.0
@@ -41,20 +41,60 @@ class FormatError(UsageError):
     exit_code = EXIT_INPUT
 
 
-HUMAN_FORMATS = ("table", "md")  # where a query marked "# page:" is shown in pages by default
+PAGED_FORMATS = ("table",)  # where a query marked "# page:" is shown in pages unless asked otherwise
+
+
+def shown_name(query: Query) -> str:
+    return "the query" if query.name == "<stdin>" else query.name
 
 
 def default_page(query: Query, fmt: str = "table") -> Page | None:
     """What ``innograph query`` shows of the query's rows when no page is asked for: the first page, for a
-    query whose answer grows with the graph (its ``# page:`` line) read by a person (``table``, ``md``);
-    else None, every row (``csv`` and ``json``, which a program reads whole)."""
-    return Page(1, query.page_size) if query.page_size and fmt in HUMAN_FORMATS else None
+    query whose answer grows with the graph (its ``# page:`` line) read in a terminal (``table``); else
+    None, every row (``md``, ``csv`` and ``json``, which are saved and read whole)."""
+    return Page(1, query.page_size) if query.page_size and fmt in PAGED_FORMATS else None
+
+
+def check_page_options(number, size, every: bool = False, names: tuple[str, str] = ("--page", "--page-size")) -> None:
+    """Refuse a page number or size that is not a whole number from 1, and a page asked for with every row;
+    ``names``: what the caller calls the two (the command's options, or :meth:`KnowledgeGraph.run`'s)."""
+    for name, value in zip(names, (number, size), strict=True):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise UsageError(f"{name} takes a whole number from 1, not {value!r}")
+    if every and (number is not None or size is not None):
+        raise UsageError(f"--all shows every row; give it without {names[0]} and {names[1]}")
+
+
+def choose_page(
+    query: Query,
+    number: int | None = None,
+    size: int | None = None,
+    every: bool = False,
+    fmt: str | None = "table",
+    names: tuple[str, str] = ("--page", "--page-size"),
+) -> Page | None:
+    """The page of the query's answer to show: page ``number`` (default 1) of ``size`` rows (default: the
+    query's ``# page:`` line, else :data:`DEFAULT_PAGE_SIZE`) when either is given; every row (None) with
+    ``every``; else :func:`default_page` in ``fmt`` (None: every row). Only a SELECT has pages."""
+    check_page_options(number, size, every, names)
+    if number is None and size is None:
+        return None if every or fmt is None else default_page(query, fmt)
+    form = query_form(query.text)
+    if form == "UPDATE":
+        return None  # run_query refuses it, with the reason
+    if form != "SELECT":
+        article = "an" if form == "ASK" else "a"
+        raise UsageError(
+            f"{names[0]} and {names[1]} cut the rows of a SELECT into pages; {shown_name(query)} is {article} {form}"
+        )
+    usual = query.page_size or DEFAULT_PAGE_SIZE
+    return Page(number or 1, size or usual, sized=(size or usual) != usual)
 
 
 def check_format(query: Query, fmt: str) -> None:
     """Refuse, before running anything, a format the query's result cannot be written in."""
     form = query_form(query.text)
-    shown = "the query" if query.name == "<stdin>" else query.name
+    shown = shown_name(query)
     if form in GRAPH_FORMS and fmt not in ("table", "json", *GRAPH_FORMATS):
         raise FormatError(
             f"--format {fmt} does not fit {shown}, a {form} query: its result is a graph; "
@@ -145,7 +185,7 @@ def run_query(
     text, added = with_prefixes(query.text)
     try:
         bound = bind(text, values)
-        result = engine.run(bound, page) if page is not None else engine.run(bound)
+        result = engine.run(bound, page)
     except (SyntaxError, NoWhereGroup) as error:
         errors = [e for e in (_syntax_error_of(engine, text), second_opinion(text)) if e is not None]
         raise syntax_error(errors or [error], shown, added) from None
@@ -153,11 +193,10 @@ def run_query(
         asked = [values[p.name].value for p in query.params if p.kind == "lang" and p.name in values]
         result.lang = asked[0] if asked else None
         if result.page is not None and result.total is not None and result.page.start >= max(result.total, 1):
-            pages = result.page.count(result.total)
+            pages, total = result.page.count(result.total), result.total
             raise UsageError(
-                f"--page {result.page.number}: {'-' if query.name == '<stdin>' else query.name} has "
-                f"{result.total:,} row{'s' if result.total != 1 else ''}, {pages:,} page{'s' if pages != 1 else ''} "
-                f"of {result.page.size:,}"
+                f"page {result.page.number:,} is past the end: {shown_name(query)} has {total:,} "
+                f"row{'s' if total != 1 else ''}, {pages:,} page{'s' if pages != 1 else ''} of {result.page.size:,}"
             )
     return result
 

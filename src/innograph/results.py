@@ -105,10 +105,12 @@ class Term:
 
 @dataclass(frozen=True)
 class Page:
-    """Page ``number`` (from 1) of an answer cut into pages of ``size`` rows, in the answer's order."""
+    """Page ``number`` (from 1) of an answer cut into pages of ``size`` rows, in the answer's order.
+    ``sized``: the size is not the query's usual one, so the way to the next page names it too."""
 
     number: int
     size: int
+    sized: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.number < 1 or self.size < 1:
@@ -127,6 +129,10 @@ class Page:
         """How many pages of this size an answer of ``total`` rows has (one, if it has none)."""
         return max(1, -(-total // self.size))
 
+    def asking(self, number: int) -> str:
+        """The options that ask for page ``number`` of this size."""
+        return f"--page {number}" + (f" --page-size {self.size}" if self.sized else "")
+
 
 @dataclass
 class Table:
@@ -144,20 +150,21 @@ class Table:
         """This answer's rows on ``page`` (a copy, with the total), or the whole table for None or an ASK."""
         if page is None or self.boolean is not None:
             return self
+        if self.page is not None:
+            raise ValueError("this table is a page already: page the whole answer")
         return Table(self.variables, self.rows[page.start : page.stop], None, self.lang, page, len(self.rows))
 
     def page_note(self) -> str | None:
-        """The footer of a page: which rows of how many, and how to see the next page or every row."""
-        if self.page is None or self.total is None:
+        """The footer of a page: which rows of how many, and how to see the next page or every row; None
+        when the whole answer fits on the first page."""
+        if self.page is None or self.total is None or (self.page.number == 1 and len(self.rows) >= self.total):
             return None
-        shown, total = len(self.rows), self.total
-        rows = f"rows {self.page.start + 1:,} to {self.page.start + shown:,} of {total:,}" if shown else "no rows"
-        if self.page.start + shown >= total:
-            if self.page.number == 1:
-                return None  # the whole answer fits on the first page: nothing to say
+        first, last, total = self.page.start + 1, self.page.start + len(self.rows), self.total
+        rows = f"row {first:,} of {total:,}" if first == last else f"rows {first:,} to {last:,} of {total:,}"
+        if last >= total:
             return f"({rows}: the last page; every row: --all)"
-        following = min(self.page.size, total - self.page.stop)
-        return f"({rows}: --page {self.page.number + 1} shows the next {following:,}; every row: --all)"
+        following = min(self.page.size, total - last)
+        return f"({rows}: {self.page.asking(self.page.number + 1)} shows the next {following:,}; every row: --all)"
 
     def normalised(self) -> list[tuple]:
         """Rows as sorted comparable tuples, for comparing engines regardless of order."""
@@ -254,7 +261,7 @@ class Table:
         line = "  ".join("-" * w for w in widths)
         out = ["  ".join(pad(v, w) for v, w in zip(shown, widths, strict=True)).rstrip(), line]
         out += ["  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-        out.append(self.page_note() or f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''})")
+        out.append(self.page_note() or f"({len(self.rows):,} row{'s' if len(self.rows) != 1 else ''})")
         note = self.fallback_note(fallen)
         if note:
             out.append(note)
