@@ -190,3 +190,36 @@ def test_hostile_labels_stay_text(page):
     assert table_in_page(page)[1][0][0]["value"] == hostile
     assert page.js("return document.querySelector('#results img')") is None
     assert page.js("return window.__pwned") is None
+
+
+def test_a_long_answer_is_drawn_a_page_at_a_time(page, curated):
+    """A catalogue question marked "# page:" draws its rows a page at a time, says how many there are, and
+    draws the next page or every row on request; the rows are the embedded engine's, in its order."""
+    name = "curator-notes"
+    query = resolve(name, curated.project.queries_dir)
+    expected = run_query(query, OxigraphEngine(curated))
+    size = query.page_size
+    assert len(expected.rows) > 2 * size, f"{name} no longer fills two pages on the curated graph: pick another"
+    page.js("document.querySelector(`#catalogue button[data-name='${arguments[0]}']`).click()", name)
+    run_in_page(page)
+    assert page.js("return window.innographQuery.rows") == len(expected.rows)
+
+    def shown() -> list[list]:
+        return [[cell["value"] if cell else None for cell in row] for row in table_in_page(page)[1]]
+
+    def want(count: int) -> list[list]:
+        return [[row[v].value if v in row else None for v in expected.variables] for row in expected.rows[:count]]
+
+    total = f"{len(expected.rows):,}"
+    assert shown() == want(size)
+    assert page.js("return document.querySelector('#more span').textContent") == f"rows 1 to {size} of {total}"
+    labels = page.js("return [...document.querySelectorAll('#more button')].map((b) => b.textContent)")
+    assert labels == [f"show the next {size}", f"show all {total}"]
+    page.js("document.querySelector('#more button').click()")
+    assert shown() == want(2 * size)
+    page.js("document.querySelectorAll('#more button')[1].click()")
+    assert shown() == want(len(expected.rows))
+    assert page.js("return document.getElementById('more').hidden")
+    # a short answer has no page bar
+    run_in_page(page, "SELECT ?n WHERE { VALUES ?n { 1 2 3 } }")
+    assert len(shown()) == 3 and page.js("return document.getElementById('more').hidden")

@@ -272,7 +272,7 @@ def catalogue_entries(kg: KnowledgeGraph) -> list[dict]:
         params = [f"{p.name} = {p.default}" if p.default is not None else f"{p.name} (required)" for p in query.params]
         entries.append(
             {"name": name, "title": query.title, "description": query.description, "params": params,
-             "text": text, "note": note}
+             "text": text, "note": note, "page_size": query.page_size}
         )  # fmt: skip
     return entries
 

@@ -11,7 +11,11 @@
   const list = document.getElementById("catalogue");
   const filter = document.getElementById("filter");
   const namespaces = Object.entries(data.prefixes).sort((a, b) => b[1].length - a[1].length);
-  const state = { running: false, rows: null };
+  // Rows are drawn a page at a time: a catalogue question whose answer grows with the graph in its own
+  // pages (its "# page:" line), any other answer in pages of LARGEST_PAGE, so that a long answer neither
+  // stalls the page nor hides how long it is.
+  const LARGEST_PAGE = 1000;
+  const state = { running: false, rows: null, shown: null, pageSize: null };
   window.innographQuery = state;
 
   function el(tag, cls, text) {
@@ -50,6 +54,7 @@
 
   function load(query, button) {
     editor.value = query.text;
+    state.pageSize = query.page_size || null;
     for (const [other] of buttons) other.classList.toggle("current", other === button);
     noteLine.textContent = query.note || "";
     hideError();
@@ -115,19 +120,49 @@
   function showTable(json) {
     const vars = json.head.vars || [];
     const rows = json.results.bindings;
+    const size = state.pageSize || LARGEST_PAGE;
     const table = el("table");
     const head = el("tr");
     for (const name of vars) head.append(el("th", null, name));
     table.append(el("thead"));
     table.tHead.append(head);
     const body = el("tbody");
-    for (const row of rows) {
-      const tr = el("tr");
-      for (const name of vars) tr.append(cell(row[name]));
-      body.append(tr);
-    }
     table.append(body);
-    results.replaceChildren(table);
+    const more = el("div");
+    more.id = "more";
+
+    function button(label, count) {
+      const node = el("button", null, label);
+      node.type = "button";
+      node.addEventListener("click", () => draw(count));
+      return node;
+    }
+
+    function draw(count) {
+      const end = Math.min(rows.length, state.shown + count);
+      const added = document.createDocumentFragment();
+      for (let i = state.shown; i < end; i++) {
+        const tr = el("tr");
+        for (const name of vars) tr.append(cell(rows[i][name]));
+        added.append(tr);
+      }
+      body.append(added);
+      state.shown = end;
+      more.replaceChildren();
+      more.hidden = end >= rows.length;
+      if (!more.hidden) {
+        const next = Math.min(size, rows.length - end);
+        more.append(
+          el("span", null, "rows 1 to " + end.toLocaleString("en") + " of " + rows.length.toLocaleString("en")),
+          button("show the next " + next.toLocaleString("en"), size),
+          button("show all " + rows.length.toLocaleString("en"), rows.length),
+        );
+      }
+    }
+
+    state.shown = 0;
+    results.replaceChildren(table, more);
+    draw(size);
     return rows.length;
   }
 
@@ -137,6 +172,7 @@
     const update = isUpdate(text);
     state.running = true;
     state.rows = null;
+    state.shown = null;
     runButton.disabled = true;
     hideError();
     statusLine.textContent = "running…";
