@@ -228,8 +228,9 @@ def memory_section(m: dict) -> str:
         f"`python bench/stages.py innograph-memory-queries ROOT {m['runs']}` on the generated project of that scale "
         "(what `bench/query_scale.py` measures): the embedded store (the default), loaded from the files in "
         f"{fmt(m['load'])}; median of {m['runs']} run{'s' if m['runs'] > 1 else ''} per query; peak memory "
-        f"{m['peak']:.0f} MB. Budget: {MEMORY_BUDGET:.0f} s per query; "
-        + (f"over it: {', '.join(over)}." if over else "all within it."),
+        f"{m['peak']:.0f} MB. A query marked `# page:` is timed as `innograph query NAME` shows it: its first "
+        "page and the number of all its rows. "
+        f"Budget: {MEMORY_BUDGET:.0f} s per query; " + (f"over it: {', '.join(over)}." if over else "all within it."),
         "",
         "| query | median | rows |",
         "| --- | --- | --- |",
@@ -390,7 +391,9 @@ def header(meta: dict) -> list[str]:
         f"graphs); time of each query inside the process. A query over {QUERY_LIMIT:.0f} s is stopped, "
         "counted as the limit, and the rest run in a new process, so totals with stopped queries are lower "
         "bounds. Entity parameters get synthetic entities (`bench/stages.py` SYNTHETIC_ENTITIES: a city, "
-        "its bureau, plan, government), since the curated defaults are not in the synthetic graphs.",
+        "its bureau, plan, government), since the curated defaults are not in the synthetic graphs. A query "
+        "marked `# page:` is timed as `innograph query NAME` shows it by default, on both engines: its first page "
+        "and the number of all its rows (the rows column says both).",
         "- `innograph query` end to end: `python -m innograph query document-issuers --param "
         "document=id:syn-city-0-plan --store STORE`, median of 3.",
         f"- network: `{stages} innograph-network ROOT`: projection, analytics (`innograph.analyze`; betweenness "
