@@ -112,6 +112,22 @@ def curated() -> KnowledgeGraph:
 
 
 @pytest.fixture(scope="session")
+def oxigraph(curated):
+    """The embedded engine over the curated graph."""
+    from innograph.engines import OxigraphEngine
+
+    return OxigraphEngine(curated)
+
+
+@pytest.fixture(scope="session")
+def rdflib_engine(curated):
+    """rdflib's SPARQL engine over the same graphs: the independent engine answers are compared with."""
+    from innograph.engines import RdflibEngine
+
+    return RdflibEngine(curated)
+
+
+@pytest.fixture(scope="session")
 def curated_report(curated) -> Report:
     return validate(curated)
 

@@ -31,11 +31,6 @@ def cli(*args):
 
 
 @pytest.fixture(scope="module")
-def oxigraph(curated):
-    return OxigraphEngine(curated)
-
-
-@pytest.fixture(scope="module")
 def resolver(oxigraph):
     return EntityResolver(oxigraph)
 

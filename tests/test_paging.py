@@ -12,7 +12,6 @@ import pytest
 from conftest import REPO
 
 from innograph.catalog import catalogue, parse_query
-from innograph.engines import OxigraphEngine, RdflibEngine
 from innograph.errors import InputError, UsageError
 from innograph.params import query_form
 from innograph.query import choose_page, default_page, run_query
@@ -22,16 +21,6 @@ QUERIES = catalogue(REPO / "queries")
 PAGED = sorted(name for name, query in QUERIES.items() if query.page_size)
 # the paged queries with the longest answers on the curated graph: more than one page of 5 rows each
 LONG = ["curator-notes", "single-source-entities", "targets-due"]
-
-
-@pytest.fixture(scope="module")
-def oxigraph(curated):
-    return OxigraphEngine(curated)
-
-
-@pytest.fixture(scope="module")
-def rdflib_engine(curated):
-    return RdflibEngine(curated)
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:

@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO, from_curated, ministries
 
 from innograph.catalog import catalogue, resolve
-from innograph.engines import EndpointEngine, OxigraphEngine, RdflibEngine
+from innograph.engines import EndpointEngine
 from innograph.errors import EndpointError, InputError, UsageError
 from innograph.params import bind, where_brace
 from innograph.query import run_query
@@ -24,16 +24,6 @@ from innograph.results import Page, Table, Term
 
 QUERIES = catalogue(REPO / "queries")
 ANSWERS = Path(__file__).resolve().parent / "answers"
-
-
-@pytest.fixture(scope="module")
-def oxigraph(curated):
-    return OxigraphEngine(curated)
-
-
-@pytest.fixture(scope="module")
-def rdflib_engine(curated):
-    return RdflibEngine(curated)
 
 
 def graph_answer(turtle: bytes) -> list[str]:
