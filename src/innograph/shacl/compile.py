@@ -13,6 +13,7 @@ has its datatype (the engine lists them, :mod:`innograph.shacl.xsd` decides)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -22,6 +23,8 @@ from innograph.shacl.shapes import RDF, RDFS, SH, Constraint, Shape
 from innograph.shacl.written import ENCODED, as_stored
 
 TYPE_PATH = f"<{RDF}type>/<{RDFS}subClassOf>*"
+# a class with more subclasses than this is tested through the path, not against the list of them
+MAX_LISTED_CLASSES = 500
 # components checked value node by value node
 PER_VALUE = {
     "class",
@@ -99,9 +102,16 @@ class Compiler:
     """Compiles shapes; ``ill_formed`` maps a datatype IRI to the ill-formed literals of it in the data;
     ``encoded`` says the data holds encoded literals (as written), which the queries must then read."""
 
-    def __init__(self, ill_formed: dict[str, list[ox.Literal]] | None = None, encoded: bool = False):
+    def __init__(
+        self,
+        ill_formed: dict[str, list[ox.Literal]] | None = None,
+        encoded: bool = False,
+        subclasses: Callable[[ox.NamedNode], list] | None = None,
+    ):
         self.ill_formed = ill_formed or {}
         self.encoded = encoded
+        self.subclasses = subclasses
+        self._classes: dict = {}
         self._count = 0
         self._parents = 0
         self._stack: list[Shape] = []
@@ -137,7 +147,9 @@ class Compiler:
         parts = []
         for kind, value in shape.targets:
             if kind in ("targetClass", "implicitClass"):
-                parts.append(f"{this} {TYPE_PATH} {term(value)} .")
+                # a bound node (probe) is tested against the class's subclasses; an unbound one is found
+                # through the path, which Oxigraph walks once from the class down
+                parts.append(self.instance_of(this, value) if probe else f"{this} {TYPE_PATH} {term(value)} .")
             elif kind == "targetNode":
                 parts.append(
                     f"FILTER(sameTerm({this}, {term(value)}))" if probe else f"VALUES {this} {{ {term(value)} }}"
@@ -153,11 +165,27 @@ class Compiler:
             return f"{x} {self.path(shape.path)} {v} ."
         return f"BIND({x} AS {v})"
 
+    def instance_of(self, v: str, cls) -> str:
+        """A pattern with a solution when a bound ``v`` is an instance of ``cls`` (``rdf:type/rdfs:subClassOf*``).
+        Where the compiler knows the data's subclasses of ``cls`` (itself included), ``v``'s types are
+        looked up among them: the same solutions, and far faster than the path, which Oxigraph walks down
+        from ``cls`` to every subclass for each value."""
+        if self.subclasses is None or not isinstance(cls, ox.NamedNode):
+            return f"{v} {TYPE_PATH} {term(cls)} ."
+        if cls not in self._classes:
+            self._classes[cls] = self.subclasses(cls)
+        listed = self._classes[cls]
+        if len(listed) > MAX_LISTED_CLASSES or not all(isinstance(c, ox.NamedNode) for c in listed):
+            # many classes, or a blank node (which a query cannot name) among them: the path
+            return f"{v} {TYPE_PATH} {term(cls)} ."
+        t = self.var("type")
+        return f"{v} <{RDF}type> {t} . FILTER({t} IN ({', '.join(term(c) for c in listed)}))"
+
     # per-value constraints: an expression true when value node v breaks the constraint
     def value_fails(self, c: Constraint, v: str) -> str:
         name, value = c.component, c.value
         if name == "class":
-            return f"NOT EXISTS {{ {v} {TYPE_PATH} {term(value)} }}"
+            return f"NOT EXISTS {{ {self.instance_of(v, value)} }}"
         if name == "datatype":
             if value.value == f"{RDF}langString":
                 return f'!COALESCE(isLiteral({v}) && LANG({v}) != "", false)'

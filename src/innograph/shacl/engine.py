@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from innograph.errors import InputError
 from innograph.shacl import xsd
 from innograph.shacl.compile import Compiler, Query
-from innograph.shacl.shapes import RDF, SH, Shape, ShapesGraph
+from innograph.shacl.shapes import RDF, RDFS, SH, Shape, ShapesGraph
 from innograph.shacl.written import ENCODED, as_stored, decode, load_as_written, rewritten
 
 
@@ -110,8 +110,20 @@ def _predicates(shape: Shape) -> Iterable[ox.NamedNode]:
             stack.extend(inner if isinstance(inner, list) else [inner])
 
 
+def subclasses_in(store: ox.Store, query_options: dict):
+    """A function giving a class's subclasses in the data (``?c rdfs:subClassOf* cls``: the class itself
+    first, then the others in a stable order), for the compiler to list."""
+
+    def subclasses(cls: ox.NamedNode) -> list:
+        query = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* {cls} }}"
+        found = {row["c"] for row in store.query(query, **query_options)} - {cls}
+        return [cls, *sorted(found, key=str)]
+
+    return subclasses
+
+
 def compile_queries(store: ox.Store, shapes: ShapesGraph, query_options: dict, encoded: bool = False) -> list[Query]:
-    compiler = Compiler(ill_formed_literals(store, shapes, query_options), encoded)
+    compiler = Compiler(ill_formed_literals(store, shapes, query_options), encoded, subclasses_in(store, query_options))
     return [q for shape in shapes.top for q in compiler.queries(shape)]
 
 
