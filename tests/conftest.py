@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,6 +100,11 @@ def pytest_configure(config):
         "markers",
         "growth: runs the suite on a grown copy of the repository (minutes); runs in CI and with INNOGRAPH_GROWTH=1",
     )
+    # A suite started in the background of a script inherits SIGINT ignored, and so would every command a
+    # test starts (an ignored signal stays ignored across exec): the Ctrl-C tests would then wait in vain.
+    # Take SIGINT back as a terminal delivers it, so that the suite behaves the same however it is started.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
