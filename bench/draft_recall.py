@@ -29,7 +29,9 @@ import time
 from pathlib import Path
 
 from innograph import load
+from innograph.citations import Citations
 from innograph.draft import markdown_table, measure
+from innograph.namespaces import SRC
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     with_record = measure(kg)
     text_only = measure(kg, [s.stem for s in with_record], use_source_date=False)
     elapsed = time.perf_counter() - started
+    citations = Citations(kg)
+
+    def name(stem: str) -> str:  # an article as a reader knows it: title, outlet and date
+        return citations(f"{SRC}{stem}")
 
     out = [
         "## innograph draft: recall and precision on the curated articles",
@@ -58,11 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "Article date from the text, else from the source record (the workflow):",
         "",
-        markdown_table(with_record),
+        markdown_table(with_record, name),
         "",
         "Article date from the text alone:",
         "",
-        markdown_table(text_only),
+        markdown_table(text_only, name),
         "",
     ]
     if args.misses:
@@ -74,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                 when = s.year or ""
                 if s.start or s.end:
                     when += f" [{s.start}..{s.end}]"
-                out.append(f"- {score.stem}: `{s.iri.rsplit('/', 1)[-1]}` {value} {s.unit} {s.comparator} {when}")
+                out.append(f"- {name(score.stem)}: `{s.iri.rsplit('/', 1)[-1]}` {value} {s.unit} {s.comparator} {when}")
         out.append("")
     text = "\n".join(out)
     print(text)

@@ -275,6 +275,26 @@ def test_recall_on_the_curated_articles(curated):
     assert found / curated_total >= 0.8, [(s.stem, s.paired, s.curated) for s in scores]
 
 
+def test_the_recall_table_names_each_article_by_its_citation(curated):
+    """bench/draft_recall.py's table names an article as a reader knows it (title, outlet, date), never by
+    its file name; a bar in a citation does not break the Markdown row."""
+    from innograph.citations import Citations
+    from innograph.draft import Score, markdown_table
+    from innograph.namespaces import SRC
+
+    stems = [f.stem for f in curated.graphs("source")][:2]
+    if not stems:
+        pytest.skip("no curated article")
+    citations = Citations(curated)
+    scores = [Score(stem, 2, 1, 1, 1, 1, 1) for stem in stems] + [Score("x", 1, 1, 1, 1, 1, 1)]
+    names = {**{stem: citations(f"{SRC}{stem}") for stem in stems}, "x": "A | B (outlet, 1 May 2020)"}
+    table = markdown_table(scores, names.get)
+    for stem in stems:
+        assert stem not in table
+        assert f"| {names[stem]} |" in table
+    assert "| A \\| B (outlet, 1 May 2020) | 1 |" in table
+
+
 def test_draft_reads_no_network_and_no_model():
     source = (Path(__file__).resolve().parents[1] / "src" / "innograph" / "draft.py").read_text(encoding="utf-8")
     source += (Path(__file__).resolve().parents[1] / "src" / "innograph" / "draft_rules.py").read_text(encoding="utf-8")

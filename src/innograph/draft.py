@@ -28,6 +28,7 @@ import math
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -1454,16 +1455,19 @@ def _paired(curated: list[Statement], proposed: list[Statement]) -> int:
     return sum(1 for node in pairs if node[0] == "curated")
 
 
-def markdown_table(scores: list[Score]) -> str:
-    """Recall and precision per article and overall, as a Markdown table."""
+def markdown_table(scores: list[Score], name: Callable[[str], str] | None = None) -> str:
+    """Recall and precision per article and overall, as a Markdown table; ``name`` gives an article's name
+    from its file stem (its citation, as :class:`innograph.citations.Citations` writes it), else the stem."""
+    name = name or (lambda stem: stem)
     lines = [
         "| article | curated | found | recall | found one to one | candidates | matching | precision "
         "| indicator agrees |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for s in scores:
+        shown = name(s.stem).replace("|", "\\|")  # a citation may hold a bar, which would end the cell
         lines.append(
-            f"| {s.stem} | {s.curated} | {s.found} | {s.recall:.0%} | {s.paired} | {s.candidates} | {s.matching} | "
+            f"| {shown} | {s.curated} | {s.found} | {s.recall:.0%} | {s.paired} | {s.candidates} | {s.matching} | "
             f"{s.precision:.0%} | {s.indicator_agrees}/{s.found} |"
         )
     parts = ("curated", "found", "candidates", "matching", "indicator_agrees", "paired")
