@@ -89,15 +89,12 @@ class Sampler:
     def __init__(self, pid: int):
         self.pid = pid
         self.peak_kb = 0
-        self.wait = SAMPLE_EVERY
 
     def sample(self) -> float:
         """Take a sample; the seconds to wait before the next one."""
         started = time.process_time()
         self.peak_kb = max(self.peak_kb, _tree_pss_kb(self.pid))
-        cost = time.process_time() - started
-        self.wait = max(SAMPLE_EVERY, cost / SAMPLE_SHARE)
-        return self.wait
+        return max(SAMPLE_EVERY, (time.process_time() - started) / SAMPLE_SHARE)
 
 
 def run(command: list[str], limit: float = STAGE_LIMIT, on_line=None, stdout_path: Path | None = None) -> Run:
@@ -105,7 +102,6 @@ def run(command: list[str], limit: float = STAGE_LIMIT, on_line=None, stdout_pat
     measurements; other lines are kept as ``text`` (or all of stdout goes to ``stdout_path``). Stderr goes
     to a temporary file, so a chatty stage cannot block on a full pipe."""
     started = time.perf_counter()
-    peak = 0
     lines: list[dict] = []
     text: deque[str] = deque(maxlen=20)  # the last lines of non-JSON output
     with tempfile.TemporaryFile("w+") as errors, stdout_path.open("wb") if stdout_path else nullcontext() as out:
@@ -138,7 +134,6 @@ def run(command: list[str], limit: float = STAGE_LIMIT, on_line=None, stdout_pat
                 break
             _sleep_unless_done(process, wait)
         process.wait()
-        peak = sampler.peak_kb
         seconds = time.perf_counter() - started
         if out is None:
             reader.join(timeout=5)
@@ -146,7 +141,7 @@ def run(command: list[str], limit: float = STAGE_LIMIT, on_line=None, stdout_pat
             errors.seek(0)
             tail = errors.read()[-2000:]
             print(f"stage failed ({process.returncode}): {' '.join(command)[:300]}\n{tail}", file=sys.stderr)
-    return Run(seconds, peak / 1024, lines, timed_out, process.returncode, list(text))
+    return Run(seconds, sampler.peak_kb / 1024, lines, timed_out, process.returncode, list(text))
 
 
 def limited_queries(stage: list[str], count: int) -> tuple[dict[str, float | None], dict[str, str], float, list]:

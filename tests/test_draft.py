@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import make_project
+from conftest import REPO, make_project
 
 from innograph.draft import (
     DRAFT_GRAPH,
@@ -293,6 +293,27 @@ def test_the_recall_table_names_each_article_by_its_citation(curated):
         assert stem not in table
         assert f"| {names[stem]} |" in table
     assert "| A \\| B (outlet, 1 May 2020) | 1 |" in table
+
+
+def test_the_recall_bench_cites_the_articles(curated, capsys):
+    """bench/draft_recall.py itself, as bench/run.py runs it: every article and every miss by citation."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from draft_recall import main
+
+    from innograph.citations import Citations
+    from innograph.namespaces import SRC
+
+    stems = [f.stem for f in curated.graphs("source")]
+    if not stems or not curated.project.sources_dir.is_dir():
+        pytest.skip("no curated article, or no sources folder")
+    assert main(["--root", str(REPO), "--misses"]) == 0
+    out = capsys.readouterr().out
+    assert not [stem for stem in stems if stem in out]
+    rows = [line for line in out.splitlines() if line.startswith("| ") and not line.startswith("| article")]
+    citations = {Citations(curated)(f"{SRC}{stem}") for stem in stems}
+    assert rows and all(row.split(" | ")[0][2:] in citations | {"**all**"} for row in rows if "---" not in row)
 
 
 def test_draft_reads_no_network_and_no_model():
