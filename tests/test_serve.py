@@ -29,12 +29,13 @@ from innograph.sparql_text import uses_load, uses_service
 
 
 # ``python -m innograph`` with SIGHUP as a terminal leaves it (argv[1]: "default" or "ignored", as nohup
-# leaves it), whatever the test runner inherited: a suite started under nohup passes SIGHUP ignored to its
-# children, and serve keeps running on SIGHUP then, on purpose. (SIGINT, which a suite started in the
-# background of a script inherits ignored, is taken back for the whole suite in conftest.py.)
+# leaves it) and Ctrl-C's SIGINT as a terminal delivers it, whatever the test runner inherited: a suite
+# started under nohup passes SIGHUP ignored to its children, and serve keeps running on SIGHUP then, on
+# purpose; one started in the background of a script passes SIGINT ignored, and Python then leaves it so
 _WITH_HANGUP = (
     "import runpy, signal, sys; "
     "signal.signal(signal.SIGHUP, signal.SIG_IGN if sys.argv.pop(1) == 'ignored' else signal.SIG_DFL); "
+    "signal.signal(signal.SIGINT, signal.default_int_handler); "
     "sys.argv[0] = 'innograph'; runpy.run_module('innograph', run_name='__main__')"
 )
 
