@@ -32,6 +32,7 @@ from innograph.sparql_text import uses_load, uses_service
 # leaves it) and Ctrl-C's SIGINT as a terminal delivers it, whatever the test runner inherited: a suite
 # started under nohup passes SIGHUP ignored to its children, and serve keeps running on SIGHUP then, on
 # purpose; one started in the background of a script passes SIGINT ignored, and Python then leaves it so
+# (conftest.py takes it back for the whole suite too; serve's own wrapper keeps it, belt and braces).
 _WITH_HANGUP = (
     "import runpy, signal, sys; "
     "signal.signal(signal.SIGHUP, signal.SIG_IGN if sys.argv.pop(1) == 'ignored' else signal.SIG_DFL); "
